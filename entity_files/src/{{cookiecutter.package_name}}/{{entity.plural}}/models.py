@@ -1,0 +1,115 @@
+{%- set E = entity.class_name -%}
+{%- set parent = plan.parent_of(entity) -%}
+{%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
+"""{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
+
+from datetime import datetime
+from typing import Any{% if entity.is_tree %}, Optional{% endif %}
+
+from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
+
+{% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"])] -%}
+{% if parent %}{% set _ = imports.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
+{% if parent and not entity.is_tree -%}
+{% set _ = imports.append(("..%s.models" % parent.plural, [parent.class_name, parent.class_name ~ "Public"])) -%}
+{% endif -%}
+{{ imports | import_block }}
+
+
+class {{ E }}Base(SQLModel):
+    name: str = Field(min_length=1, max_length=255, unique=True, index=True)
+    description: str | None = Field(default=None, max_length=2000)
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_OBJECT)
+{%- if parent %}
+    {{ entity.parent_attr }}_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        foreign_key="{{ parent.table }}.id",
+        ondelete="{{ 'CASCADE' if entity.is_tree else 'SET NULL' }}",
+        index=True,
+    )
+{%- endif %}
+
+
+class {{ E }}({{ E }}Base, table=True):
+    __tablename__ = "{{ entity.table }}"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+{%- if entity.is_tree %}
+    # lazy="raise": a hidden lazy load (impossible under asyncio) fails loudly at the
+    # line that needs it; the service loads the parent explicitly. Only the parent side
+    # is mapped: children are listed page by page, never as an unbounded collection.
+    # Optional["..."], not "... | None": SQLAlchemy cannot evaluate the latter string.
+    parent: Optional["{{ E }}"] = Relationship(
+        sa_relationship_kwargs={"lazy": "raise", "remote_side": "{{ E }}.id"},
+    )
+{%- elif parent %}
+    # lazy="raise": a hidden lazy load (impossible under asyncio) fails loudly at the
+    # line that needs it; the service loads the {{ parent.label }} explicitly. Only this side is
+    # mapped: a {{ parent.label }}'s {{ entity.plural | replace("_", " ") }} are listed page by page, never as an unbounded collection.
+    {{ entity.parent_attr }}: {{ parent.class_name }} | None = Relationship(
+        sa_relationship_kwargs={"lazy": "raise"},
+    )
+{%- endif %}
+
+
+class {{ E }}Create({{ E }}Base):
+    pass
+
+
+class {{ E }}Update(SQLModel):
+    # Omitted fields stay as they are; `null` is refused where a value is required.
+    name: str = Field(default=None, min_length=1, max_length=255)
+    description: str | None = Field(default=None, max_length=2000)
+    attributes: dict[str, Any] = Field(default=None)
+{%- if parent %}
+    {{ entity.parent_attr }}_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+{%- endif %}
+
+
+class {{ E }}Public({{ E }}Base):
+    id: int
+    created_at: datetime
+    updated_at: datetime
+{%- if parent %}
+
+
+class {{ entity.read_model }}({{ E }}Public):
+    {{ entity.parent_attr }}: {{ parent.class_name }}Public | None
+{%- endif %}
+
+
+class {{ E }}Query(PageQuery):
+    name: str | None = Field(
+        default=None,
+        max_length=255,
+        description="Only {{ entity.plural | replace('_', ' ') }} whose name contains this text",
+    )
+{%- if parent %}
+    {{ entity.parent_attr }}_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+{%- endif %}
+{%- for link in own_links %}
+
+
+class {{ link.class_name }}(SQLModel, table=True):
+    """Links {{ link.left.plural | replace("_", " ") }} and {{ link.right.plural | replace("_", " ") }}; it carries data of its own: when the link was made."""
+
+    __tablename__ = "{{ link.table }}"
+
+    {{ link.left.name }}_id: int = Field(
+        foreign_key="{{ link.left.table }}.id",
+        primary_key=True,
+        ondelete="CASCADE",
+    )
+    # The primary key's index serves lookups by {{ link.left.label }}; this one serves the other side.
+    {{ link.right.name }}_id: int = Field(
+        foreign_key="{{ link.right.table }}.id",
+        primary_key=True,
+        ondelete="CASCADE",
+        index=True,
+    )
+    created_at: datetime = Field(default_factory=utc_now)
+{%- endfor %}

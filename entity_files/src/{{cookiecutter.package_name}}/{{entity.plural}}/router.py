@@ -1,0 +1,153 @@
+{%- set E = entity.class_name -%}
+{%- set e = entity.name -%}
+{%- set R = entity.read_model -%}
+{%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
+{%- set other_links = plan.links | selectattr("right", "equalto", entity) | list -%}
+{%- set children = plan.children_of(entity) -%}
+"""{{ entity.plural | replace("_", " ") | capitalize }} endpoints: parse the request, call the service, return public models."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import Field
+
+{% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
+{% if children or entity.is_tree or own_links or other_links %}{% set _ = imports.append(("..core.pagination", ["PageQuery"])) %}{% endif -%}
+{% if entity.is_tree %}{% set _ = imports.append((".models", [E ~ "Public"])) %}{% endif -%}
+{% for child in children -%}
+{% set _ = imports.append(("..%s.models" % child.plural, [child.class_name ~ "Public", child.class_name ~ "Query"])) -%}
+{% set _ = imports.append(("..%s.service" % child.plural, ["list_" ~ child.plural])) -%}
+{% endfor -%}
+{% for link in own_links %}{% set _ = imports.append(("..%s.models" % link.right.plural, [link.right.class_name ~ "Public"])) %}{% endfor -%}
+{% for link in other_links %}{% set _ = imports.append(("..%s.models" % link.left.plural, [link.left.class_name ~ "Public"])) %}{% endfor -%}
+{{ imports | import_block }}
+
+MAX_BULK = 100
+
+router = APIRouter(
+    prefix="/{{ entity.route }}",
+    tags=["{{ entity.route }}"],
+    responses=COMMON_RESPONSES,
+)
+
+NOT_FOUND: dict[int | str, dict[str, object]] = {
+    status.HTTP_404_NOT_FOUND: {"model": ErrorBody, "description": "Not found"},
+}
+CONFLICT: dict[int | str, dict[str, object]] = {
+    status.HTTP_409_CONFLICT: {"model": ErrorBody, "description": "Name already taken"},
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
+{{ ("create_" ~ e) | def_line(["data: %sCreate" % E, "session: SessionDep"], R) }}
+    created = await service.create_{{ e }}(session, data)
+    return {{ R }}.model_validate(created)
+
+
+@router.post("/bulk", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
+{{ ("create_" ~ entity.plural) | def_line(["items: Annotated[list[%sCreate], Field(min_length=1, max_length=MAX_BULK)]" % E, "session: SessionDep"], "list[%s]" % R) }}
+    rows = await service.create_{{ entity.plural }}(session, items)
+    return [{{ R }}.model_validate(row) for row in rows]
+
+
+@router.get("")
+{{ ("list_" ~ entity.plural) | def_line(["query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % R) }}
+    rows, total = await service.list_{{ entity.plural }}(session, query)
+    items = [{{ R }}.model_validate(row) for row in rows]
+    return Page[{{ R }}](
+        items=items,
+        total=total,
+        limit=query.limit,
+        offset=query.offset,
+    )
+
+
+@router.get("/{ {{- e }}_id}", responses=NOT_FOUND)
+{{ ("get_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], R) }}
+    found = await service.get_{{ e }}(session, {{ e }}_id)
+    return {{ R }}.model_validate(found)
+
+
+@router.patch("/{ {{- e }}_id}", responses={**NOT_FOUND, **CONFLICT})
+{{ ("update_" ~ e) | def_line([e ~ "_id: IdPath", "data: %sUpdate" % E, "session: SessionDep"], R) }}
+{{ ("updated = await service.update_" ~ e) | call_line(["session", e ~ "_id", "data"]) }}
+    return {{ R }}.model_validate(updated)
+
+
+@router.delete(
+    "/{ {{- e }}_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
+)
+{{ ("delete_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], "None") }}
+    await service.delete_{{ e }}(session, {{ e }}_id)
+{%- if entity.is_tree %}
+
+
+@router.get("/{ {{- e }}_id}/children", responses=NOT_FOUND)
+{{ ("list_%s_children" % e) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%sPublic]" % E) }}
+    await service.get_{{ e }}(session, {{ e }}_id)
+    query = {{ E }}Query(parent_id={{ e }}_id, **page.model_dump())
+    rows, total = await service.list_{{ entity.plural }}(session, query)
+    items = [{{ E }}Public.model_validate(row) for row in rows]
+    return Page[{{ E }}Public](
+        items=items,
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+{%- endif %}
+{%- for child in children %}
+{%- set C = child.class_name %}
+
+
+@router.get("/{ {{- e }}_id}/{{ child.route }}", responses=NOT_FOUND)
+{{ ("list_%s_%s" % (e, child.plural)) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%sPublic]" % C) }}
+    await service.get_{{ e }}(session, {{ e }}_id)
+{{ ("query = %sQuery" % C) | call_line(["%s_id=%s_id" % (child.parent_attr, e), "**page.model_dump()"]) }}
+    rows, total = await list_{{ child.plural }}(session, query)
+    items = [{{ C }}Public.model_validate(row) for row in rows]
+    return Page[{{ C }}Public](
+        items=items,
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+{%- endfor %}
+{%- for link in own_links + other_links %}
+{%- set other = link.right if link.left == entity else link.left %}
+{%- set O = other.class_name %}
+
+
+@router.get("/{ {{- e }}_id}/{{ other.route }}", responses=NOT_FOUND)
+{{ ("list_%s_%s" % (e, other.plural)) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%sPublic]" % O) }}
+{{ ("rows, total = await service.list_%s_%s" % (e, other.plural)) | call_line(["session", e ~ "_id", "page"]) }}
+    items = [{{ O }}Public.model_validate(row) for row in rows]
+    return Page[{{ O }}Public](
+        items=items,
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+{%- endfor %}
+{%- for link in own_links %}
+{%- set o = link.right.name %}
+
+
+@router.put(
+    "/{ {{- e }}_id}/{{ link.right.route }}/{ {{- o }}_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
+)
+{{ ("add_%s_%s" % (e, o)) | def_line([e ~ "_id: IdPath", o ~ "_id: IdPath", "session: SessionDep"], "None") }}
+{{ ("await service.add_%s_%s" % (e, o)) | call_line(["session", e ~ "_id", o ~ "_id"]) }}
+
+
+@router.delete(
+    "/{ {{- e }}_id}/{{ link.right.route }}/{ {{- o }}_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
+)
+{{ ("remove_%s_%s" % (e, o)) | def_line([e ~ "_id: IdPath", o ~ "_id: IdPath", "session: SessionDep"], "None") }}
+{{ ("await service.remove_%s_%s" % (e, o)) | call_line(["session", e ~ "_id", o ~ "_id"]) }}
+{%- endfor %}

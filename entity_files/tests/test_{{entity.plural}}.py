@@ -1,0 +1,260 @@
+{%- set e = entity.name -%}
+{%- set parent = plan.parent_of(entity) -%}
+{%- set attr = entity.parent_attr -%}
+{%- set children = plan.children_of(entity) -%}
+{%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
+"""The {{ entity.route }} endpoints, end to end through the API."""
+
+from typing import Any
+
+from httpx import AsyncClient
+
+from conftest import StatementCounter, create, detail
+
+URL = "/api/v1/{{ entity.route }}"
+{%- if parent and not entity.is_tree %}
+OWNER_URL = "/api/v1/{{ parent.route }}"
+{%- endif %}
+
+
+async def new_item(client: AsyncClient, name: str, **fields: Any) -> dict[str, Any]:
+    return await create(client, "{{ entity.route }}", name=name, **fields)
+{%- if parent and not entity.is_tree %}
+
+
+async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
+    return await create(client, "{{ parent.route }}", name=name)
+{%- endif %}
+
+
+{{ ("test_create_" ~ e ~ "_returns_201_with_its_fields") | def_line(["client: AsyncClient"], "None") }}
+    response = await client.post(
+        URL, json={"name": "First", "description": "d", "attributes": {"k": [1, "v"]}}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "First"
+    assert body["description"] == "d"
+    assert body["attributes"] == {"k": [1, "v"]}
+    assert isinstance(body["id"], int)
+    assert body["created_at"].endswith(("Z", "+00:00"))
+{%- if parent %}
+    assert body["{{ attr }}"] is None
+{%- endif %}
+
+
+{{ ("test_create_" ~ e ~ "_with_duplicate_name_returns_409") | def_line(["client: AsyncClient"], "None") }}
+    await new_item(client, "Twin")
+    response = await client.post(URL, json={"name": "Twin"})
+    assert response.status_code == 409
+    assert "Twin" in detail(response)
+
+
+{{ ("test_create_" ~ e ~ "_with_invalid_body_returns_422") | def_line(["client: AsyncClient"], "None") }}
+    for body in ({}, {"name": ""}, {"name": "x" * 256}, {"name": "ok", "attributes": [1]}):
+        response = await client.post(URL, json=body)
+        assert response.status_code == 422, body
+
+
+{{ ("test_get_" ~ e ~ "_returns_it_and_unknown_id_returns_404") | def_line(["client: AsyncClient"], "None") }}
+    created = await new_item(client, "Seen")
+    response = await client.get(f"{URL}/{created['id']}")
+    assert response.status_code == 200
+    assert response.json() == created
+    assert (await client.get(f"{URL}/{created['id'] + 1000}")).status_code == 404
+    for bad_id in ("0", "-1", "abc", str(2**63)):
+        assert (await client.get(f"{URL}/{bad_id}")).status_code == 422, bad_id
+
+
+{{ ("test_list_" ~ entity.plural ~ "_pages_filters_and_sorts") | def_line(["client: AsyncClient"], "None") }}
+    for name in ("Alpha", "Bravo", "Charlie"):
+        await new_item(client, name)
+    page = (await client.get(URL, params={"limit": 2, "offset": 0})).json()
+    assert (page["total"], page["limit"], page["offset"]) == (3, 2, 0)
+    assert [item["name"] for item in page["items"]] == ["Alpha", "Bravo"]
+    rest = (await client.get(URL, params={"limit": 2, "offset": 2})).json()
+    assert [item["name"] for item in rest["items"]] == ["Charlie"]
+    newest = (await client.get(URL, params={"sort": "-name"})).json()
+    assert [item["name"] for item in newest["items"]] == ["Charlie", "Bravo", "Alpha"]
+    found = (await client.get(URL, params={"name": "rav"})).json()
+    assert [item["name"] for item in found["items"]] == ["Bravo"]
+    escaped = (await client.get(URL, params={"name": "%"})).json()
+    assert escaped["total"] == 0
+
+
+{{ ("test_list_" ~ entity.plural ~ "_rejects_out_of_range_queries") | def_line(["client: AsyncClient"], "None") }}
+    for params in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"sort": "password"}):
+        response = await client.get(URL, params=params)
+        assert response.status_code == 422, params
+
+
+{{ ("test_update_" ~ e ~ "_changes_only_given_fields") | def_line(["client: AsyncClient"], "None") }}
+    created = await new_item(client, "Before", description="kept")
+    response = await client.patch(f"{URL}/{created['id']}", json={"name": "After"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["name"], body["description"]) == ("After", "kept")
+    assert body["updated_at"] >= created["updated_at"]
+
+
+{{ ("test_update_" ~ e ~ "_errors") | def_line(["client: AsyncClient"], "None") }}
+    first = await new_item(client, "One")
+    await new_item(client, "Two")
+    url = f"{URL}/{first['id']}"
+    assert (await client.patch(url, json={"name": "Two"})).status_code == 409
+    assert (await client.patch(url, json={"name": None})).status_code == 422
+    assert (await client.patch(f"{URL}/{first['id'] + 1000}", json={})).status_code == 404
+    assert (await client.get(url)).json()["name"] == "One"
+
+
+{{ ("test_delete_" ~ e ~ "_returns_204_then_404") | def_line(["client: AsyncClient"], "None") }}
+    created = await new_item(client, "Doomed")
+    assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
+    assert (await client.delete(f"{URL}/{created['id']}")).status_code == 404
+
+
+{{ ("test_bulk_create_" ~ entity.plural ~ "_is_all_or_nothing") | def_line(["client: AsyncClient"], "None") }}
+    response = await client.post(f"{URL}/bulk", json=[{"name": "B1"}, {"name": "B2"}])
+    assert response.status_code == 201
+    assert [item["name"] for item in response.json()] == ["B1", "B2"]
+    clash = await client.post(f"{URL}/bulk", json=[{"name": "B3"}, {"name": "B1"}])
+    assert clash.status_code == 409
+    assert detail(clash).startswith("Item 1:")
+    assert (await client.get(URL, params={"name": "B3"})).json()["total"] == 0
+    too_many = [{"name": f"N{i}"} for i in range(101)]
+    assert (await client.post(f"{URL}/bulk", json=too_many)).status_code == 422
+    assert (await client.post(f"{URL}/bulk", json=[])).status_code == 422
+{%- if parent %}
+{%- set make_parent = "new_item" if entity.is_tree else "new_owner" %}
+
+
+{{ ("test_" ~ e ~ "_embeds_its_" ~ attr ~ "_and_filters_by_it") | def_line(["client: AsyncClient"], "None") }}
+    owner = await {{ make_parent }}(client, "Owner")
+    child = await new_item(client, "Member", {{ attr }}_id=owner["id"])
+    assert child["{{ attr }}_id"] == owner["id"]
+    assert child["{{ attr }}"]["name"] == "Owner"
+    fetched = (await client.get(f"{URL}/{child['id']}")).json()
+    assert fetched["{{ attr }}"]["id"] == owner["id"]
+    listed = (await client.get(URL, params={"{{ attr }}_id": owner["id"]})).json()
+    assert [item["name"] for item in listed["items"]] == ["Member"]
+    assert listed["items"][0]["{{ attr }}"]["name"] == "Owner"
+
+
+{{ ("test_" ~ e ~ "_with_unknown_" ~ attr ~ "_returns_422") | def_line(["client: AsyncClient"], "None") }}
+    response = await client.post(URL, json={"name": "Orphan", "{{ attr }}_id": 999_999})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "{{ attr }}_id"]
+    created = await new_item(client, "Settled")
+    moved = await client.patch(f"{URL}/{created['id']}", json={"{{ attr }}_id": 999_999})
+    assert moved.status_code == 422
+    items = [{"name": "Ok"}, {"name": "No", "{{ attr }}_id": 999_999}]
+    bulk = await client.post(f"{URL}/bulk", json=items)
+    assert bulk.status_code == 422
+    assert bulk.json()["detail"][0]["loc"] == ["body", 1, "{{ attr }}_id"]
+
+
+{{ ("test_update_" ~ e ~ "_moves_it_to_another_" ~ attr ~ "_or_none") | def_line(["client: AsyncClient"], "None") }}
+    first = await {{ make_parent }}(client, "First owner")
+    second = await {{ make_parent }}(client, "Second owner")
+    child = await new_item(client, "Mover", {{ attr }}_id=first["id"])
+    url = f"{URL}/{child['id']}"
+    moved = await client.patch(url, json={"{{ attr }}_id": second["id"]})
+    assert moved.json()["{{ attr }}"]["name"] == "Second owner"
+    freed = await client.patch(url, json={"{{ attr }}_id": None})
+    assert freed.json()["{{ attr }}"] is None
+{%- endif %}
+{%- if entity.is_tree %}
+
+
+{{ ("test_" ~ e ~ "_children_are_listed_and_cycles_are_refused") | def_line(["client: AsyncClient"], "None") }}
+    root = await new_item(client, "Root")
+    child = await new_item(client, "Child", parent_id=root["id"])
+    grandchild = await new_item(client, "Grandchild", parent_id=child["id"])
+    page = (await client.get(f"{URL}/{root['id']}/children")).json()
+    assert [item["name"] for item in page["items"]] == ["Child"]
+    assert page["total"] == 1
+    for new_parent in (root, grandchild):
+        response = await client.patch(f"{URL}/{root['id']}", json={"parent_id": new_parent["id"]})
+        assert response.status_code == 422
+    assert (await client.get(f"{URL}/{root['id'] + 1000}/children")).status_code == 404
+
+
+{{ ("test_deleting_a_" ~ e ~ "_deletes_its_subtree") | def_line(["client: AsyncClient"], "None") }}
+    root = await new_item(client, "Root")
+    child = await new_item(client, "Child", parent_id=root["id"])
+    assert (await client.delete(f"{URL}/{root['id']}")).status_code == 204
+    assert (await client.get(f"{URL}/{child['id']}")).status_code == 404
+{%- elif parent %}
+
+
+{{ ("test_deleting_the_" ~ attr ~ "_keeps_the_" ~ e ~ "") | def_line(["client: AsyncClient"], "None") }}
+    owner = await new_owner(client, "Gone")
+    child = await new_item(client, "Stays", {{ attr }}_id=owner["id"])
+    assert (await client.delete(f"{OWNER_URL}/{owner['id']}")).status_code == 204
+    kept = (await client.get(f"{URL}/{child['id']}")).json()
+    assert (kept["{{ attr }}_id"], kept["{{ attr }}"]) == (None, None)
+{%- endif %}
+{%- for child in children %}
+
+
+{{ ("test_" ~ e ~ "_lists_its_" ~ child.plural ~ "") | def_line(["client: AsyncClient"], "None") }}
+    owner = await new_item(client, "Owner")
+    other = await new_item(client, "Other")
+    for name, owner_id in (("Mine", owner["id"]), ("Theirs", other["id"])):
+        await create(client, "{{ child.route }}", name=name, {{ child.parent_attr }}_id=owner_id)
+    page = (await client.get(f"{URL}/{owner['id']}/{{ child.route }}")).json()
+    assert [item["name"] for item in page["items"]] == ["Mine"]
+    assert page["total"] == 1
+    missing = await client.get(f"{URL}/{owner['id'] + 1000}/{{ child.route }}")
+    assert missing.status_code == 404
+{%- endfor %}
+{%- for link in own_links %}
+{%- set o = link.right %}
+
+
+{{ ("test_" ~ e ~ "_" ~ o.plural ~ "_link_idempotently_and_list_on_both_sides") | def_line(["client: AsyncClient"], "None") }}
+    item = await new_item(client, "Linked")
+    other = await create(client, "{{ o.route }}", name="Partner")
+    other_url = "/api/v1/{{ o.route }}"
+    link_url = f"{URL}/{item['id']}/{{ o.route }}/{other['id']}"
+    assert (await client.put(link_url)).status_code == 204
+    assert (await client.put(link_url)).status_code == 204
+    mine = (await client.get(f"{URL}/{item['id']}/{{ o.route }}")).json()
+    assert [row["name"] for row in mine["items"]] == ["Partner"]
+    theirs = (await client.get(f"{other_url}/{other['id']}/{{ entity.route }}")).json()
+    assert [row["name"] for row in theirs["items"]] == ["Linked"]
+    assert (await client.delete(link_url)).status_code == 204
+    assert (await client.delete(link_url)).status_code == 204
+    assert (await client.get(f"{URL}/{item['id']}/{{ o.route }}")).json()["total"] == 0
+    missing = f"{URL}/{item['id']}/{{ o.route }}/{other['id'] + 1000}"
+    assert (await client.put(missing)).status_code == 404
+    assert (await client.get(f"{URL}/{item['id'] + 1000}/{{ o.route }}")).status_code == 404
+
+
+{{ ("test_deleting_a_" ~ e ~ "_removes_its_" ~ o.name ~ "_links") | def_line(["client: AsyncClient"], "None") }}
+    item = await new_item(client, "Linked")
+    other = await create(client, "{{ o.route }}", name="Partner")
+    other_url = "/api/v1/{{ o.route }}"
+    await client.put(f"{URL}/{item['id']}/{{ o.route }}/{other['id']}")
+    assert (await client.delete(f"{URL}/{item['id']}")).status_code == 204
+    theirs = (await client.get(f"{other_url}/{other['id']}/{{ entity.route }}")).json()
+    assert theirs["total"] == 0
+{%- endfor %}
+
+
+{{ ("test_list_" ~ entity.plural ~ "_query_count_does_not_grow_with_page_size") | def_line(["client: AsyncClient", "statements: StatementCounter"], "None") }}
+    {%- if parent and not entity.is_tree %}
+    owner = await new_owner(client, "Owner")
+    {%- elif entity.is_tree %}
+    owner = await new_item(client, "Owner")
+    {%- endif %}
+    items = [{"name": f"Item {i}"{% if parent %}, "{{ attr }}_id": owner["id"]{% endif %}} for i in range(50)]
+    assert (await client.post(f"{URL}/bulk", json=items)).status_code == 201
+    counts = []
+    for limit in (1, 50):
+        statements.count = 0
+        response = await client.get(URL, params={"limit": limit})
+        assert len(response.json()["items"]) == limit
+        counts.append(statements.count)
+    assert counts[0] == counts[1], counts

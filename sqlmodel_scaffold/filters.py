@@ -1,0 +1,92 @@
+"""Jinja filters shared by the cookiecutter extension and the per-entity renderer.
+
+Rendered code must pass `ruff format --check` and ruff's import sorting for any
+entity names, so the lines whose length depends on names are built here, the way
+ruff would write them.
+"""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+LINE_LENGTH = 100  # the generated project's ruff line-length
+
+
+def quoted(value: str) -> str:
+    """A double-quoted string literal, valid in Python and TOML (JSON's escapes are valid in both)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def python_literal(value: Any) -> str:
+    """A Python literal of JSON-like data, for the answers pasted into the hooks."""
+    return repr(json.loads(json.dumps(value)))
+
+
+def import_block(imports: Iterable[tuple[str, Iterable[str]]]) -> str:
+    """`from M import a, B` lines, merged per module and sorted as ruff's isort sorts them.
+
+    Relative modules go furthest first (`..core` before `.models`), as ruff's default does.
+    """
+    merged: dict[str, set[str]] = {}
+    for module, names in imports:
+        merged.setdefault(module, set()).update(names)
+
+    def module_key(module: str) -> tuple[int, str]:
+        dots = len(module) - len(module.lstrip("."))
+        return (-dots, module.lstrip(".").lower())
+
+    return "\n".join(_from_import(m, merged[m]) for m in sorted(merged, key=module_key))
+
+
+def _member_key(name: str) -> tuple[int, str]:
+    # ruff's order-by-type: CONSTANTS, then Classes, then functions and variables.
+    if name.isupper() and len(name) > 1:
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return (kind, name.lower())
+
+
+def _from_import(module: str, names: Iterable[str]) -> str:
+    members = sorted(names, key=_member_key)
+    line = f"from {module} import {', '.join(members)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    body = "".join(f"    {name},\n" for name in members)
+    return f"from {module} import (\n{body})"
+
+
+def def_line(name: str, params: Iterable[str], returns: str) -> str:
+    """A top-level `async def` line, laid out as ruff formats it."""
+    params = list(params)
+    # Like black, ruff gives a lone parameter its own line and a trailing comma.
+    return _layout(f"async def {name}(", params, f") -> {returns}:", indent="", hug=len(params) > 1)
+
+
+def call_line(head: str, args: Iterable[str], indent: str = "    ") -> str:
+    """A call statement such as `rows = await f(a, b)`, laid out as ruff formats it.
+
+    `head` runs up to the call's opening parenthesis, e.g. `rows = await service.list_heroes`.
+    """
+    return _layout(f"{indent}{head}(", list(args), ")", indent=indent)
+
+
+def _layout(head: str, items: list[str], tail: str, indent: str, hug: bool = True) -> str:
+    # ruff's order of preference: all on one line; else the items together on one
+    # indented line; else one item per line with a trailing comma.
+    one_line = head + ", ".join(items) + tail
+    if len(one_line) <= LINE_LENGTH:
+        return one_line
+    inner = f"{indent}    " + ", ".join(items)
+    if hug and len(inner) <= LINE_LENGTH:
+        return f"{head}\n{inner}\n{indent}{tail}"
+    body = "".join(f"{indent}    {item},\n" for item in items)
+    return f"{head}\n{body}{indent}{tail}"
+
+
+FILTERS = {
+    "quoted": quoted, "pyrepr": python_literal, "import_block": import_block, "def_line": def_line,
+    "call_line": call_line,
+}

@@ -1,0 +1,65 @@
+"""The async engine, the session factory and the `get_session` dependency."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import event, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .settings import Settings, get_settings
+
+
+def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    """An engine for `url` (default: settings.database_url); nothing connects until first use."""
+    database_url = make_url(url or settings.database_url)
+    if database_url.get_backend_name() == "sqlite":
+        engine = create_async_engine(database_url, echo=settings.db_echo)
+        event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_async_engine(
+        database_url,
+        echo=settings.db_echo,
+        # Test each connection before use, so the service recovers when the database restarts.
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_recycle=settings.db_pool_recycle,
+        connect_args={"timeout": settings.db_connect_timeout},
+    )
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked, per connection. The driver's own
+    # transaction handling is switched off so that SQLAlchemy's BEGIN (below) rules,
+    # which makes SAVEPOINT and rollback behave as on PostgreSQL (SQLAlchemy's SQLite docs).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+engine = create_engine(get_settings())
+
+# expire_on_commit=False: reading an attribute after commit must not trigger
+# an implicit (and, under asyncio, impossible) lazy refresh.
+session_factory = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    async with session_factory() as session:
+        try:
+            yield session
+        except Exception:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,100 @@
+"""Domain errors, and the one place that turns errors into HTTP responses."""
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+class ServiceError(Exception):
+    """A request the service refuses; its message is safe to show to clients."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(ServiceError):
+    status_code = status.HTTP_404_NOT_FOUND
+
+
+class ConflictError(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+
+
+class UnprocessableError(ServiceError):
+    """Well-formed, but names a record that does not exist or breaks a rule.
+
+    Answered in the same shape as FastAPI's own validation errors, so clients
+    handle every 422 alike; `loc` points at the offending input.
+    """
+
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+
+    def __init__(self, detail: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(detail)
+        self.loc = loc
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a duplicate (as opposed to, say, a missing foreign key)."""
+    driver_error = error.orig
+    sqlstate = getattr(driver_error, "sqlstate", None)  # PostgreSQL
+    if sqlstate is not None:
+        return bool(sqlstate == "23505")
+    return getattr(driver_error, "sqlite_errorname", "") in {  # SQLite
+        "SQLITE_CONSTRAINT_UNIQUE",
+        "SQLITE_CONSTRAINT_PRIMARYKEY",
+    }
+
+
+# Statuses every API route may answer besides its own, for the OpenAPI schema.
+COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
+    status.HTTP_503_SERVICE_UNAVAILABLE: {
+        "model": ErrorBody,
+        "description": "Database unavailable",
+    },
+}
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeoutError, OSError, TimeoutError):
+        app.add_exception_handler(unavailable, _database_unavailable)
+
+
+def _error(status_code: int, detail: str) -> JSONResponse:
+    return JSONResponse(status_code=status_code, content={"detail": detail})
+
+
+async def _service_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ServiceError)
+    if isinstance(error, UnprocessableError):
+        invalid = {"loc": list(error.loc), "msg": error.detail, "type": "invalid_reference"}
+        return JSONResponse(status_code=error.status_code, content={"detail": [invalid]})
+    return _error(error.status_code, error.detail)
+
+
+async def _integrity_error(_request: Request, error: Exception) -> JSONResponse:
+    # A race the service's own checks could not see; never echo the SQL back.
+    assert isinstance(error, IntegrityError)
+    if is_unique_violation(error):
+        return _error(status.HTTP_409_CONFLICT, "A record with these unique values already exists")
+    return _error(status.HTTP_422_UNPROCESSABLE_CONTENT, "The request refers to a missing record")
+
+
+async def _data_error(_request: Request, _error_: Exception) -> JSONResponse:
+    return _error(status.HTTP_422_UNPROCESSABLE_CONTENT, "A value is out of range for the database")
+
+
+async def _database_unavailable(_request: Request, _error_: Exception) -> JSONResponse:
+    return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "Database unavailable; try again shortly")

@@ -1,0 +1,30 @@
+"""Settings read from the environment and from `.env`."""
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+{%- if cookiecutter.database == "postgresql" %}
+    database_url: str = "postgresql+asyncpg://postgres@localhost:5432/{{ cookiecutter.package_name }}"
+{%- else %}
+    database_url: str = "sqlite+aiosqlite:///./{{ cookiecutter.package_name }}.db"
+{%- endif %}
+    # Pool settings apply to PostgreSQL only; SQLite uses SQLAlchemy's defaults.
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    # Seconds to wait for a free pooled connection, then answer 503 instead of hanging.
+    db_pool_timeout: float = 5.0
+    # Seconds after which a pooled connection is replaced, before servers or proxies drop it.
+    db_pool_recycle: int = 1800
+    # Seconds to wait for a new connection when the database does not answer.
+    db_connect_timeout: float = 5.0
+    db_echo: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

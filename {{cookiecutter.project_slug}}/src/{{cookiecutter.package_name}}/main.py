@@ -1,0 +1,35 @@
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+"""The application factory: routers, error handlers and the lifespan; nothing else."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+{% set imports = [(".core.database", ["engine"]), (".core.errors", ["register_error_handlers"]), (".health", ["router as health_router"])] -%}
+{% for entity in plan.entities -%}
+{% set _ = imports.append(("." ~ entity.plural ~ ".router", ["router as " ~ entity.plural ~ "_router"])) -%}
+{% endfor -%}
+{{ imports | import_block }}
+
+API_PREFIX = "/api/v1"
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Close pooled connections cleanly when the server stops.
+    await engine.dispose()
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title={{ cookiecutter.project_name | quoted }}, version="0.1.0", lifespan=lifespan)
+    register_error_handlers(app)
+    app.include_router(health_router)
+{%- for entity in plan.entities %}
+    app.include_router({{ entity.plural }}_router, prefix=API_PREFIX)
+{%- endfor %}
+    return app
+
+
+app = create_app()

@@ -1,0 +1,89 @@
+"""Fixtures: one schema per test run, and one rolled-back transaction per test.
+
+Set TEST_DATABASE_URL to run against PostgreSQL; without it the tests use SQLite in memory.
+"""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from httpx import ASGITransport, AsyncClient, Response
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from {{ cookiecutter.package_name }}.core.database import create_engine, engine, session_factory
+from {{ cookiecutter.package_name }}.core.settings import get_settings
+from {{ cookiecutter.package_name }}.main import app
+from {{ cookiecutter.package_name }}.models import metadata
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite+aiosqlite:///:memory:")
+
+
+@pytest.fixture(scope="session")
+async def test_engine() -> AsyncIterator[AsyncEngine]:
+    test_engine = create_engine(get_settings(), TEST_DATABASE_URL)
+    async with test_engine.begin() as connection:
+        await connection.run_sync(metadata.drop_all)
+        await connection.run_sync(metadata.create_all)
+    yield test_engine
+    async with test_engine.begin() as connection:
+        await connection.run_sync(metadata.drop_all)
+    await test_engine.dispose()
+
+
+@pytest.fixture
+async def connection(test_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection whose outer transaction is rolled back after the test."""
+    async with test_engine.connect() as connection:
+        transaction = await connection.begin()
+        # The app's own get_session runs unchanged; its sessions join this transaction,
+        # and their commits become savepoints that the rollback below undoes.
+        session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield connection
+        finally:
+            session_factory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_args: Any) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def statements(test_engine: AsyncEngine) -> Iterator[StatementCounter]:
+    """Counts the SQL statements sent while the test runs (the N+1 guard's meter)."""
+    counter = StatementCounter()
+    event.listen(test_engine.sync_engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(test_engine.sync_engine, "before_cursor_execute", counter)
+
+
+async def create(client: AsyncClient, route: str, **body: Any) -> dict[str, Any]:
+    """POST a new record and return it, failing the test on anything but 201."""
+    response = await client.post(f"/api/v1/{route}", json=body)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def detail(response: Response) -> str:
+    """The message of an error response, in either of the two error shapes."""
+    body = response.json()["detail"]
+    return body if isinstance(body, str) else " ".join(item["msg"] for item in body)
+
+
+def pytest_report_header() -> str:
+    return f"database: {TEST_DATABASE_URL.split(':', 1)[0]}"
