@@ -14,7 +14,13 @@ CHOICES = {
 }
 BOOLEANS = ("soft_delete", "run_tests", "init_git")
 # Options a later release implements; refused rather than silently ignored.
-NOT_SUPPORTED_YET = {("primary_key", "uuid"), ("pagination", "cursor"), ("soft_delete", True)}
+NOT_SUPPORTED_YET = {
+    ("primary_key", "uuid"),
+    ("pagination", "cursor"),
+    ("soft_delete", True),
+    ("run_tests", True),
+    ("init_git", True),
+}
 # Import names the generated project already depends on.
 TAKEN_PACKAGE_NAMES = {
     "alembic", "asyncpg", "aiosqlite", "fastapi", "httpx", "migrations", "pydantic",

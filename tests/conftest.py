@@ -1,0 +1,66 @@
+"""Shared fixtures: rendering the template, and a PostgreSQL server for generated suites."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from cookiecutter.main import cookiecutter
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+# A server to create throwaway databases on; CI sets CI=true, which makes it required.
+POSTGRES_ADMIN_URL = os.environ.get("TEMPLATE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def render(output_dir: Path, **answers: Any) -> Path:
+    """Generate a project without the post-generation test run or git; return its folder."""
+    context = {"run_tests": False, "init_git": False, **answers}
+    return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(output_dir), extra_context=context))
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600) -> str:
+    """Run a command with this interpreter's tools; fail the test with its output if it fails."""
+    result = subprocess.run(
+        [sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{' '.join(args)} failed in {cwd}:\n{output[-6000:]}"
+    return output
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> None:
+    """Skip PostgreSQL checks when no server answers, except in CI, where that fails."""
+    try:
+        asyncio.run(_admin("SELECT 1"))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        message = f"PostgreSQL at {POSTGRES_ADMIN_URL} is unreachable: {error}"
+        if os.environ.get("CI") or os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(message + " (required when CI or REQUIRE_POSTGRES is set)")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def postgres_database(postgres_server: None) -> Iterator[str]:
+    """A fresh, empty database for one generated suite; its asyncpg URL for SQLAlchemy."""
+    name = f"template_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))

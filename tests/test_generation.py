@@ -1,0 +1,73 @@
+"""Render entity specs and hold each generated project to what its users will check."""
+
+import filecmp
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import render, run
+
+# id -> (entities, many_to_many); each spec exercises a different part of the syntax.
+SPECS = {
+    "default": ("team, hero:team", ""),
+    "tree": ("category:category", ""),
+    "reserved-words": ("user, order:user, group", "user+group"),
+    "multi-word-irregular": ("Blog Post, person(people):blog post, child:person, box", ""),
+    "many-to-many": ("hero, power, team:power", "hero+power, team+hero"),
+    "longest-names": (
+        "supercalifragilistic, abcdefghijklmnopqrst:supercalifragilistic, zyxwvutsrqponmlkjihg:zyxwvutsrqponmlkjihg",
+        "abcdefghijklmnopqrst+zyxwvutsrqponmlkjihg",
+    ),
+}
+# A Jinja expression, statement or comment; nested Python dicts (`}}`) are fine.
+LEFTOVER_JINJA = re.compile(r"\{\{-?\s*[A-Za-z_(]|\{%|%\}|\{#|cookiecutter\.")
+
+
+@pytest.fixture(scope="module", params=list(SPECS), ids=list(SPECS))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    entities, many_to_many = SPECS[request.param]
+    output = tmp_path_factory.mktemp(request.param)
+    return render(output, entities=entities, many_to_many=many_to_many)
+
+
+def test_no_jinja_survives_rendering(project: Path) -> None:
+    for path in project.rglob("*"):
+        if path.is_file():
+            assert not LEFTOVER_JINJA.search(path.read_text(encoding="utf-8")), path
+
+
+def test_rendering_twice_gives_identical_trees(project: Path, tmp_path: Path) -> None:
+    spec = project.parent.name.rstrip("0123456789")
+    again = render(tmp_path, entities=SPECS[spec][0], many_to_many=SPECS[spec][1])
+    assert _differences(filecmp.dircmp(project, again)) == []
+
+
+def test_ruff_and_mypy_are_clean(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    run(["ruff", "check", "--no-cache", "."], cwd=project)
+    run(["ruff", "format", "--check", "--no-cache", "."], cwd=project)
+    cache = tmp_path_factory.getbasetemp() / "mypy-cache"  # third-party stubs are shared
+    run(["mypy", "--cache-dir", str(cache), "src", "tests"], cwd=project)
+
+
+def test_generated_suite_passes_on_sqlite(project: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
+    assert "database: sqlite" in output
+    assert re.search(r"\d+ passed", output) and " failed" not in output
+
+
+def test_generated_suite_passes_on_postgresql(project: Path, postgres_database: str) -> None:
+    env = {**os.environ, "TEST_DATABASE_URL": postgres_database}
+    output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
+    assert "database: postgresql+asyncpg" in output
+    assert re.search(r"\d+ passed", output) and " failed" not in output
+
+
+def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
+    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files, shallow=False)
+    found = [*comparison.left_only, *comparison.right_only, *mismatch, *errors]
+    for sub in comparison.subdirs.values():
+        found += _differences(sub)
+    return found
