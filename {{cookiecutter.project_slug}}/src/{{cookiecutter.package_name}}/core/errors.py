@@ -76,11 +76,18 @@ def _error(status_code: int, detail: str) -> JSONResponse:
     return JSONResponse(status_code=status_code, content={"detail": detail})
 
 
+def _unprocessable(detail: str, loc: tuple[str | int, ...]) -> JSONResponse:
+    invalid = {"loc": list(loc), "msg": detail, "type": "invalid_value"}
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": [invalid]},
+    )
+
+
 async def _service_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ServiceError)
     if isinstance(error, UnprocessableError):
-        invalid = {"loc": list(error.loc), "msg": error.detail, "type": "invalid_reference"}
-        return JSONResponse(status_code=error.status_code, content={"detail": [invalid]})
+        return _unprocessable(error.detail, error.loc)
     return _error(error.status_code, error.detail)
 
 
@@ -89,12 +96,12 @@ async def _integrity_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, IntegrityError)
     if is_unique_violation(error):
         return _error(status.HTTP_409_CONFLICT, "A record with these unique values already exists")
-    return _error(status.HTTP_422_UNPROCESSABLE_CONTENT, "The request refers to a missing record")
+    return _unprocessable("The request refers to a missing record", ("body",))
 
 
-async def _data_error(_request: Request, _error_: Exception) -> JSONResponse:
-    return _error(status.HTTP_422_UNPROCESSABLE_CONTENT, "A value is out of range for the database")
+async def _data_error(_request: Request, _exc: Exception) -> JSONResponse:
+    return _unprocessable("A value is out of range for the database", ("body",))
 
 
-async def _database_unavailable(_request: Request, _error_: Exception) -> JSONResponse:
+async def _database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
     return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "Database unavailable; try again shortly")
