@@ -5,15 +5,12 @@ render, so this module is importable there; the hooks, which run in a
 subprocess, find the package again through `template_dir`.
 """
 
-from pathlib import Path
-
 from jinja2 import Environment
 from jinja2.ext import Extension
 
+from . import TEMPLATE_DIR
 from .entities import Plan, parse
 from .filters import FILTERS
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
 
 class ScaffoldExtension(Extension):

@@ -6,10 +6,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from . import TEMPLATE_DIR
 from .entities import Plan
 from .filters import FILTERS
 
-ENTITY_FILES = Path(__file__).resolve().parent.parent / "entity_files"
+ENTITY_FILES = TEMPLATE_DIR / "entity_files"
 
 
 def render_entity_files(answers: Mapping[str, Any], plan: Plan, project_dir: Path) -> list[Path]:

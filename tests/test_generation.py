@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import render, run
 
 # id -> (entities, many_to_many); each spec exercises a different part of the syntax.
