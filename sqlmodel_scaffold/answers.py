@@ -47,7 +47,9 @@ def validate(answers: Mapping[str, Any]) -> Plan:
             "for example 'hero_service'"
         )
     if package in TAKEN_PACKAGE_NAMES:
-        raise AnswerError(f"package_name {package!r} would shadow a dependency; choose another, for example 'my_{package}'")
+        raise AnswerError(
+            f"package_name {package!r} would shadow a dependency; choose another, for example 'my_{package}'"
+        )
     for key, allowed in CHOICES.items():
         if answers[key] not in allowed:
             raise AnswerError(f"{key} {answers[key]!r} is not one of {', '.join(allowed)}")

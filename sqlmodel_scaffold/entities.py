@@ -1,9 +1,9 @@
 """The entity syntax: one parser that validation, file names and code all read.
 
-    entities     := entity ("," entity)*
-    entity       := name ["(" plural ")"] [":" parent]
-    many_to_many := "" | pair ("," pair)*
-    pair         := name "+" name
+entities     := entity ("," entity)*
+entity       := name ["(" plural ")"] [":" parent]
+many_to_many := "" | pair ("," pair)*
+pair         := name "+" name
 """
 
 import keyword
@@ -245,7 +245,9 @@ def _check_links(links: tuple[Link, ...], entities: tuple[Entity, ...]) -> None:
     tables = {e.table for e in entities}
     for link in links:
         if link.table in tables:
-            raise AnswerError(f"entity {link.table!r} clashes with the link table of {link.left.name}+{link.right.name}; rename it")
+            raise AnswerError(
+                f"entity {link.table!r} clashes with the link table of {link.left.name}+{link.right.name}; rename it"
+            )
         key = frozenset((link.left.name, link.right.name))
         if key in seen:
             raise AnswerError(f"many_to_many links {link.left.name!r} and {link.right.name!r} twice: keep one pair")

@@ -65,12 +65,13 @@ def def_line(name: str, params: Iterable[str], returns: str) -> str:
     return _layout(f"async def {name}(", params, f") -> {returns}:", indent="", hug=len(params) > 1)
 
 
-def call_line(head: str, args: Iterable[str], indent: str = "    ") -> str:
-    """A call statement such as `rows = await f(a, b)`, laid out as ruff formats it.
+def call_line(head: str, args: Iterable[str], indent: str = "    ", tail: str = ")") -> str:
+    """A call such as `rows = await f(a, b)`, laid out as ruff formats it.
 
-    `head` runs up to the call's opening parenthesis, e.g. `rows = await service.list_heroes`.
+    `head` runs up to the call's opening parenthesis, e.g. `rows = await service.list_heroes`;
+    `tail` is what closes the line: `),` for a call that is itself an argument.
     """
-    return _layout(f"{indent}{head}(", list(args), ")", indent=indent)
+    return _layout(f"{indent}{head}(", list(args), tail, indent=indent)
 
 
 def _layout(head: str, items: list[str], tail: str, indent: str, hug: bool = True) -> str:
@@ -87,6 +88,9 @@ def _layout(head: str, items: list[str], tail: str, indent: str, hug: bool = Tru
 
 
 FILTERS = {
-    "quoted": quoted, "pyrepr": python_literal, "import_block": import_block, "def_line": def_line,
+    "quoted": quoted,
+    "pyrepr": python_literal,
+    "import_block": import_block,
+    "def_line": def_line,
     "call_line": call_line,
 }

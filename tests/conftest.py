@@ -18,6 +18,20 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN_URL = os.environ.get("TEMPLATE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+# id -> (entities, many_to_many); each spec exercises a different part of the syntax.
+SPECS = {
+    "default": ("team, hero:team", ""),
+    "tree": ("category:category", ""),
+    "reserved-words": ("user, order:user, group", "user+group"),
+    "multi-word-irregular": ("Blog Post, person(people):blog post, child:person, box", ""),
+    "many-to-many": ("hero, power, team:power", "hero+power, team+hero"),
+    "longest-names": (
+        "supercalifragilistic, abcdefghijklmnopqrst:supercalifragilistic, zyxwvutsrqponmlkjihg:zyxwvutsrqponmlkjihg",
+        "abcdefghijklmnopqrst+zyxwvutsrqponmlkjihg",
+    ),
+}
+
+
 def render(output_dir: Path, **answers: Any) -> Path:
     """Generate a project without the post-generation test run or git; return its folder."""
     context = {"run_tests": False, "init_git": False, **answers}
@@ -64,3 +78,10 @@ def postgres_database(postgres_server: None) -> Iterator[str]:
         yield f"{base}/{name}"
     finally:
         asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="module", params=list(SPECS), ids=list(SPECS))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    entities, many_to_many = SPECS[request.param]
+    output = tmp_path_factory.mktemp(request.param)
+    return render(output, entities=entities, many_to_many=many_to_many)

@@ -52,7 +52,12 @@ def test_default_spec_is_a_team_with_heroes() -> None:
 def test_names_plurals_and_routes_of_multi_word_entities() -> None:
     plan = parse("Blog Post, person(people):Blog Post")
     post, person = plan.entities
-    assert (post.class_name, post.table, post.route, post.plural) == ("BlogPost", "blog_post", "blog-posts", "blog_posts")
+    assert (post.class_name, post.table, post.route, post.plural) == (
+        "BlogPost",
+        "blog_post",
+        "blog-posts",
+        "blog_posts",
+    )
     assert (person.plural, person.parent, person.read_model) == ("people", "blog_post", "PersonPublicWithBlogPost")
 
 

@@ -1,34 +1,52 @@
-"""Fixtures: one schema per test run, and one rolled-back transaction per test.
+"""Fixtures: one schema per test run, built by the migrations, and one rolled-back transaction per test.
 
 Set TEST_DATABASE_URL to run against PostgreSQL; without it the tests use SQLite in memory.
 """
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from httpx import ASGITransport, AsyncClient, Response
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from {{ cookiecutter.package_name }}.core.database import create_engine, engine, session_factory
 from {{ cookiecutter.package_name }}.core.settings import get_settings
 from {{ cookiecutter.package_name }}.main import app
-from {{ cookiecutter.package_name }}.models import metadata
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite+aiosqlite:///:memory:")
+ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+
+
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's configuration, set to run on `connection` (see migrations/env.py)."""
+    config = Config(ALEMBIC_INI)
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "head")
+
+
+def downgrade(connection: Connection) -> None:
+    command.downgrade(alembic_config(connection), "base")
 
 
 @pytest.fixture(scope="session")
 async def test_engine() -> AsyncIterator[AsyncEngine]:
     test_engine = create_engine(get_settings(), TEST_DATABASE_URL)
+    # The schema the tests use is the one the migrations build, as in production.
     async with test_engine.begin() as connection:
-        await connection.run_sync(metadata.drop_all)
-        await connection.run_sync(metadata.create_all)
+        await connection.run_sync(upgrade)
     yield test_engine
     async with test_engine.begin() as connection:
-        await connection.run_sync(metadata.drop_all)
+        await connection.run_sync(downgrade)
     await test_engine.dispose()
 
 
