@@ -18,8 +18,6 @@ NOT_SUPPORTED_YET = {
     ("primary_key", "uuid"),
     ("pagination", "cursor"),
     ("soft_delete", True),
-    ("run_tests", True),
-    ("init_git", True),
 }
 # Import names the generated project already depends on.
 TAKEN_PACKAGE_NAMES = {

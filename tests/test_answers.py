@@ -42,8 +42,6 @@ def test_defaults_are_valid() -> None:
         ("primary_key", "uuid", "primary_key=uuid is not supported yet"),
         ("pagination", "cursor", "pagination=cursor is not supported yet"),
         ("soft_delete", True, "soft_delete=True is not supported yet"),
-        ("run_tests", True, "run_tests=True is not supported yet"),
-        ("init_git", True, "init_git=True is not supported yet"),
         ("entities", "hero:team", "which is not in the list"),
     ],
 )

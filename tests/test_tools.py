@@ -25,9 +25,11 @@ def test_pytest_cookies_reports_a_bad_answer_as_a_failed_bake(cookies: Any) -> N
 
 
 def test_cruft_create_then_diff_shows_nothing(tmp_path: Path) -> None:
+    """With run_tests and init_git at their defaults (on): cruft renders skip both."""
     cruft = [sys.executable, "-m", "cruft"]
+    answers = {"entities": SPEC["entities"]}
     created = subprocess.run(
-        [*cruft, "create", "--no-input", str(TEMPLATE), "--extra-context", json.dumps(SPEC)],
+        [*cruft, "create", "--no-input", str(TEMPLATE), "--extra-context", json.dumps(answers)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -35,6 +37,8 @@ def test_cruft_create_then_diff_shows_nothing(tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     project = tmp_path / "hero-service"
     assert (project / "src" / "hero_service" / "categories" / "service.py").is_file()
+    assert not (project / ".venv").exists() and not (project / ".git").exists()
+    assert "cruft render: no test run and no git commit" in created.stderr
     diff = subprocess.run([*cruft, "diff", "--exit-code"], cwd=project, capture_output=True, text=True)
     assert diff.returncode == 0, diff.stdout + diff.stderr
     assert diff.stdout.strip() == ""

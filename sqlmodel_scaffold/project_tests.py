@@ -1,0 +1,104 @@
+"""Install the generated project in its own environment and run its test suite (`run_tests`)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# Turns the test run off without editing answers (CI, scripted generation): set it to 0.
+RUN_TESTS_VARIABLE = "SQLMODEL_TEMPLATE_RUN_TESTS"
+# Bounds so that a stuck download or test never hangs the generation.
+INSTALL_TIMEOUT = 900
+TEST_TIMEOUT = 900
+# What uv and pip print when no package index answers (DNS, refused, offline, proxy).
+NETWORK_ERROR = re.compile(
+    r"failed to fetch|error sending request|dns error|failed to lookup address|connection refused"
+    r"|could not connect|network is unreachable|tcp connect error|timed out|offline"
+    r"|failed to establish a new connection|temporary failure in name resolution"
+    r"|no matching distribution found|from versions: none|proxyerror",
+    re.IGNORECASE,
+)
+PYTEST_COUNTS = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in ([\d.]+)s", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    output: str
+    seconds: float
+
+
+def turned_off(environ: os._Environ[str] | dict[str, str]) -> bool:
+    return environ.get(RUN_TESTS_VARIABLE, "").strip().lower() in {"0", "false", "no", "off"}
+
+
+def find_uv() -> str | None:
+    return shutil.which("uv")
+
+
+def venv_python(project_dir: Path) -> Path:
+    scripts = "Scripts/python.exe" if os.name == "nt" else "bin/python"
+    return project_dir / ".venv" / scripts
+
+
+def install_commands(project_dir: Path, uv: str | None) -> list[list[str]]:
+    """uv when it is on PATH (it also writes uv.lock), otherwise venv and pip."""
+    if uv:
+        return [[uv, "sync"]]
+    python = str(venv_python(project_dir))
+    return [
+        [sys.executable, "-m", "venv", ".venv"],
+        [python, "-m", "pip", "install", "--disable-pip-version-check", "-e", ".", *dev_requirements(project_dir)],
+    ]
+
+
+def dev_requirements(project_dir: Path) -> list[str]:
+    """The `dev` dependency group, which pip older than 25.1 cannot install by name."""
+    import tomllib  # Python 3.11+, which the venv route needs anyway
+
+    pyproject = tomllib.loads((project_dir / "pyproject.toml").read_text(encoding="utf-8"))
+    return [str(requirement) for requirement in pyproject["dependency-groups"]["dev"]]
+
+
+def test_command(project_dir: Path) -> list[str]:
+    return [str(venv_python(project_dir)), "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider"]
+
+
+def run(command: list[str], project_dir: Path, timeout: int) -> Result:
+    # An activated virtualenv of the caller's is not the project's; uv would warn about it.
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True, timeout=timeout)
+        ok, output = done.returncode == 0, done.stdout + done.stderr
+    except subprocess.TimeoutExpired as expired:
+        ok, output = False, f"{_text(expired.stdout)}{_text(expired.stderr)}\n{command[0]} timed out after {timeout} s"
+    except OSError as error:
+        ok, output = False, f"{command[0]}: {error}"
+    return Result(ok, output, time.monotonic() - started)
+
+
+def _text(stream: bytes | str | None) -> str:
+    return stream.decode(errors="replace") if isinstance(stream, bytes) else stream or ""
+
+
+def is_network_error(output: str) -> bool:
+    return bool(NETWORK_ERROR.search(output))
+
+
+def test_counts(output: str) -> str:
+    """pytest's closing counts, e.g. '58 passed' or '1 failed, 57 passed'."""
+    matches = PYTEST_COUNTS.findall(output)
+    return matches[-1][0] if matches else "no test summary"
+
+
+def failed_tests(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+
+
+def tail(output: str, lines: int = 30) -> str:
+    return "\n".join(output.rstrip().splitlines()[-lines:])
