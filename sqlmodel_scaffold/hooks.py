@@ -72,11 +72,11 @@ def install_and_test(project_dir: Path) -> tuple[str, str]:
                 f"When you are online: cd {project_dir.name} && make install test",
                 file=sys.stderr,
             )
-            return ""
+            return "offline", ""
         print(
             f"ERROR: installing the project failed:\n{project_tests.tail(result.output)}\n{KEEP_HINT}", file=sys.stderr
         )
-        return None
+        return "failed", ""
 
     result = project_tests.run(project_tests.test_command(project_dir), project_dir, project_tests.TEST_TIMEOUT)
     counts = project_tests.test_counts(result.output)
