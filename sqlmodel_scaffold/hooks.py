@@ -53,7 +53,8 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None) -> int
 
     summary = f" ({counts})" if counts else ""
     print(f"Generated {project_dir.name} in {time.monotonic() - started:.1f} s{summary}.")
-    print(f"Next: cd {project_dir.name} && make {'run' if status == 'passed' else 'install test run'}  (README.md says more)")
+    next_targets = "run" if status == "passed" else "install test run"
+    print(f"Next: cd {project_dir.name} && make {next_targets}  (README.md says more)")
     return 0
 
 
