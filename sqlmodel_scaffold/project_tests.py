@@ -46,22 +46,15 @@ def venv_python(project_dir: Path) -> Path:
 
 
 def install_commands(project_dir: Path, uv: str | None) -> list[list[str]]:
-    """uv when it is on PATH (it also writes uv.lock), otherwise venv and pip."""
+    """uv when it is on PATH (it also writes uv.lock), otherwise venv and pip, as `make install` does."""
     if uv:
         return [[uv, "sync"]]
-    python = str(venv_python(project_dir))
+    pip = [str(venv_python(project_dir)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     return [
         [sys.executable, "-m", "venv", ".venv"],
-        [python, "-m", "pip", "install", "--disable-pip-version-check", "-e", ".", *dev_requirements(project_dir)],
+        [*pip, "pip>=25.1"],  # for --group, which installs the dev dependency group
+        [*pip, "--editable", ".", "--group", "dev"],
     ]
-
-
-def dev_requirements(project_dir: Path) -> list[str]:
-    """The `dev` dependency group, which pip older than 25.1 cannot install by name."""
-    import tomllib  # Python 3.11+, which the venv route needs anyway
-
-    pyproject = tomllib.loads((project_dir / "pyproject.toml").read_text(encoding="utf-8"))
-    return [str(requirement) for requirement in pyproject["dependency-groups"]["dev"]]
 
 
 def test_command(project_dir: Path) -> list[str]:

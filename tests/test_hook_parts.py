@@ -4,7 +4,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import render
 
 from sqlmodel_scaffold import project_tests
 from sqlmodel_scaffold.git_repo import first_commit
@@ -63,13 +62,12 @@ def test_the_variable_reads_like_a_boolean(value: str, off: bool) -> None:
     assert project_tests.turned_off({project_tests.RUN_TESTS_VARIABLE: value}) is off
 
 
-def test_pip_is_given_the_dev_group_read_from_pyproject(tmp_path: Path) -> None:
-    project = render(tmp_path)
-    [make_venv, install] = project_tests.install_commands(project, uv=None)
+def test_uv_is_preferred_and_pip_gets_the_dev_group(tmp_path: Path) -> None:
+    assert project_tests.install_commands(tmp_path, uv="/usr/bin/uv") == [["/usr/bin/uv", "sync"]]
+    make_venv, upgrade_pip, install = project_tests.install_commands(tmp_path, uv=None)
     assert make_venv[1:] == ["-m", "venv", ".venv"]
-    assert install[1:7] == ["-m", "pip", "install", "--disable-pip-version-check", "-e", "."]
-    assert any(requirement.startswith("pytest-asyncio") for requirement in install)
-    assert project_tests.install_commands(project, uv="/usr/bin/uv") == [["/usr/bin/uv", "sync"]]
+    assert upgrade_pip[-1] == "pip>=25.1"
+    assert install[-4:] == ["--editable", ".", "--group", "dev"]
 
 
 def test_a_configured_identity_signs_the_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

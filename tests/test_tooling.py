@@ -26,7 +26,7 @@ def test_every_make_target_exists_and_parses(project: Path) -> None:
         ["make", "--dry-run", *MAKE_TARGETS, "m=add hero rank"], cwd=project, capture_output=True, text=True
     )
     assert dry_run.returncode == 0, dry_run.stderr
-    assert 'uv run alembic revision --autogenerate -m "add hero rank"' in dry_run.stdout
+    assert '.venv/bin/alembic revision --autogenerate -m "add hero rank"' in dry_run.stdout
 
 
 def test_readme_and_ci_use_only_targets_the_makefile_has(project: Path) -> None:
@@ -76,7 +76,7 @@ def test_the_image_is_built_with_uv_and_runs_as_a_non_root_user(project: Path) -
 def test_pre_commit_runs_the_projects_own_ruff_and_mypy(project: Path) -> None:
     config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
     entries = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
-    assert entries == ["uv run ruff check --fix", "uv run ruff format", "uv run mypy"]
+    assert entries == [".venv/bin/ruff check --fix", ".venv/bin/ruff format", ".venv/bin/mypy"]
 
 
 def test_pyproject_brings_greenlet_and_the_chosen_driver(project: Path) -> None:
