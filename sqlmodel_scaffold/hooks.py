@@ -60,10 +60,9 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None) -> int
 
 def install_and_test(project_dir: Path) -> tuple[str, str]:
     """Install, then run the tests; return "passed", "failed" or "offline", and pytest's counts."""
-    uv = project_tests.find_uv()
-    for command in project_tests.install_commands(project_dir, uv):
+    for label, command in project_tests.install_steps(project_dir, project_tests.find_uv()):
         result = project_tests.run(command, project_dir, project_tests.INSTALL_TIMEOUT)
-        _report(f"install ({'uv sync' if uv else 'venv + pip'})", result.seconds, "ok" if result.ok else "failed")
+        _report(label, result.seconds, "ok" if result.ok else "failed")
         if result.ok:
             continue
         if project_tests.is_network_error(result.output):

@@ -45,15 +45,18 @@ def venv_python(project_dir: Path) -> Path:
     return project_dir / ".venv" / scripts
 
 
-def install_commands(project_dir: Path, uv: str | None) -> list[list[str]]:
-    """uv when it is on PATH (it also writes uv.lock), otherwise venv and pip, as `make install` does."""
+def install_steps(project_dir: Path, uv: str | None) -> list[tuple[str, list[str]]]:
+    """(label, command) pairs: uv when it is on PATH (it also writes uv.lock), else venv and pip.
+
+    The same route as the generated Makefile's `install` target.
+    """
     if uv:
-        return [[uv, "sync"]]
+        return [("install (uv sync)", [uv, "sync"])]
     pip = [str(venv_python(project_dir)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     return [
-        [sys.executable, "-m", "venv", ".venv"],
-        [*pip, "pip>=25.1"],  # for --group, which installs the dev dependency group
-        [*pip, "--editable", ".", "--group", "dev"],
+        ("venv", [sys.executable, "-m", "venv", ".venv"]),
+        ("pip>=25.1", [*pip, "pip>=25.1"]),  # for --group, which installs the dev dependency group
+        ("install (pip)", [*pip, "--editable", ".", "--group", "dev"]),
     ]
 
 

@@ -63,7 +63,7 @@ def test_without_uv_venv_and_pip_install_and_the_tests_pass(tmp_path: Path) -> N
     env = environment(tmp_path, with_uv=False)
     result = generate(tmp_path, env, *SMALL_SPEC, "init_git=no")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "install (venv + pip)" in result.stdout
+    assert "install (pip)" in result.stdout
     assert " passed" in next(line for line in result.stdout.splitlines() if "tests (pytest)" in line)
     assert not (tmp_path / "hero-service" / ".git").exists()
 

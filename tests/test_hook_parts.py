@@ -63,8 +63,8 @@ def test_the_variable_reads_like_a_boolean(value: str, off: bool) -> None:
 
 
 def test_uv_is_preferred_and_pip_gets_the_dev_group(tmp_path: Path) -> None:
-    assert project_tests.install_commands(tmp_path, uv="/usr/bin/uv") == [["/usr/bin/uv", "sync"]]
-    make_venv, upgrade_pip, install = project_tests.install_commands(tmp_path, uv=None)
+    assert project_tests.install_steps(tmp_path, uv="/usr/bin/uv") == [("install (uv sync)", ["/usr/bin/uv", "sync"])]
+    (_, make_venv), (_, upgrade_pip), (_, install) = project_tests.install_steps(tmp_path, uv=None)
     assert make_venv[1:] == ["-m", "venv", ".venv"]
     assert upgrade_pip[-1] == "pip>=25.1"
     assert install[-4:] == ["--editable", ".", "--group", "dev"]
