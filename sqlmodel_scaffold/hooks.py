@@ -49,7 +49,7 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None) -> int
         if status == "failed":
             return 1
     if answers["init_git"]:
-        commit(project_dir, answers, lock=status != "offline")
+        commit(project_dir, answers, lock=status != "not installed")
 
     summary = f" ({counts})" if counts else ""
     print(f"Generated {project_dir.name} in {time.monotonic() - started:.1f} s{summary}.")
@@ -59,8 +59,16 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None) -> int
 
 
 def install_and_test(project_dir: Path) -> tuple[str, str]:
-    """Install, then run the tests; return "passed", "failed" or "offline", and pytest's counts."""
-    for label, command in project_tests.install_steps(project_dir, project_tests.find_uv()):
+    """Install, then run the tests; return "passed", "failed" or "not installed", and pytest's counts."""
+    uv = project_tests.find_uv()
+    if not uv and sys.version_info < project_tests.PROJECT_PYTHON:
+        print(
+            f"WARNING: the project needs Python 3.11+ and cookiecutter runs on {sys.version.split()[0]}, "
+            f"so it was not installed. Install uv (it finds or fetches a Python), then: cd {project_dir.name} && make install test",
+            file=sys.stderr,
+        )
+        return "not installed", ""
+    for label, command in project_tests.install_steps(project_dir, uv):
         result = project_tests.run(command, project_dir, project_tests.INSTALL_TIMEOUT)
         _report(label, result.seconds, "ok" if result.ok else "failed")
         if result.ok:
@@ -72,7 +80,7 @@ def install_and_test(project_dir: Path) -> tuple[str, str]:
                 f"When you are online: cd {project_dir.name} && make install test",
                 file=sys.stderr,
             )
-            return "offline", ""
+            return "not installed", ""
         print(
             f"ERROR: installing the project failed:\n{project_tests.tail(result.output)}\n{KEEP_HINT}", file=sys.stderr
         )

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,8 @@ NETWORK_ERROR = re.compile(
     r"|no matching distribution found|from versions: none|proxyerror",
     re.IGNORECASE,
 )
-PYTEST_COUNTS = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in ([\d.]+)s", re.MULTILINE)
+PYTEST_COUNTS = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s", re.MULTILINE)
+PROJECT_PYTHON = (3, 11)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Result:
     seconds: float
 
 
-def turned_off(environ: os._Environ[str] | dict[str, str]) -> bool:
+def turned_off(environ: Mapping[str, str]) -> bool:
     return environ.get(RUN_TESTS_VARIABLE, "").strip().lower() in {"0", "false", "no", "off"}
 
 
@@ -89,7 +91,7 @@ def is_network_error(output: str) -> bool:
 def test_counts(output: str) -> str:
     """pytest's closing counts, e.g. '58 passed' or '1 failed, 57 passed'."""
     matches = PYTEST_COUNTS.findall(output)
-    return matches[-1][0] if matches else "no test summary"
+    return str(matches[-1]) if matches else "no test summary"
 
 
 def failed_tests(output: str) -> list[str]:
