@@ -1,0 +1,41 @@
+"""The compare command: two variants from the same answers, as a diff and a summary."""
+
+import subprocess
+import sys
+
+from conftest import TEMPLATE
+
+SPEC = "entities=team, hero:team"
+
+
+def compare(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sqlmodel_scaffold.compare", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=TEMPLATE, timeout=300)
+
+
+def test_two_databases_differ_only_where_the_option_reaches() -> None:
+    result = compare("--left", "database=postgresql", "--right", "database=sqlite", SPEC)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.split("\n\n")[-1]
+    assert summary.startswith("8 files differ between left (database=postgresql) and right (database=sqlite):")
+    assert "  src/hero_service/core/settings.py: +1 -1" in summary
+    assert "  compose.yaml: " in summary
+    assert "heroes/" not in summary  # entity code does not depend on the database
+    assert '-    database_url: str = "postgresql+asyncpg://' in result.stdout
+    assert '+    database_url: str = "sqlite+aiosqlite:///./hero_service.db"' in result.stdout
+
+
+def test_the_same_answers_render_identical_trees() -> None:
+    result = compare(
+        "--left", "database=sqlite", "--right", "database=sqlite", "entities=hero, power", "many_to_many=hero+power"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 files differ between left (database=sqlite) and right (database=sqlite):"
+
+
+def test_a_bad_override_is_one_error_line() -> None:
+    result = compare("--left", "databse=sqlite")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "ERROR: 'databse=sqlite' is not key=value with a key from cookiecutter.json (e.g. database=sqlite)\n"
+    )
