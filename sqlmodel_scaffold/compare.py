@@ -39,12 +39,13 @@ def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
     return answers
 
 
-def full_answers(extra: dict[str, Any]) -> dict[str, Any]:
-    """Every answer as cookiecutter would settle it with --no-input, checked by the template's rules."""
+def check_answers(extra: dict[str, Any]) -> None:
+    """Settle every answer as cookiecutter would with --no-input, and check it by the template's rules.
+
+    Done before rendering, so a mistake is one ERROR line rather than cookiecutter's traceback.
+    """
     context = generate_context(str(TEMPLATE_DIR / "cookiecutter.json"), extra_context={**extra, **QUIET})
-    answers: dict[str, Any] = prompt_for_config(context, no_input=True)
-    validate(answers)
-    return answers
+    validate(prompt_for_config(context, no_input=True))
 
 
 def render(extra: dict[str, Any], output_dir: Path) -> Path:
@@ -91,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         shared = parse_pairs(args.answers)
         left, right = {**shared, **parse_pairs(args.left)}, {**shared, **parse_pairs(args.right)}
-        full_answers(left), full_answers(right)
+        check_answers(left)
+        check_answers(right)
     except AnswerError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 2

@@ -41,15 +41,17 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None) -> int
         print("cruft render: no test run and no git commit; run `make install test`", file=sys.stderr)
         return 0
 
+    uv = project_tests.find_uv()
     status, counts = "not run", ""
     if answers["run_tests"] and project_tests.turned_off(os.environ):
         print(f"Test run skipped: {project_tests.RUN_TESTS_VARIABLE} is off.")
     elif answers["run_tests"]:
-        status, counts = install_and_test(project_dir)
+        status, counts = install_and_test(project_dir, uv)
         if status == "failed":
             return 1
     if answers["init_git"]:
-        commit(project_dir, answers, lock=status != "not installed")
+        # No `uv lock` when the install just failed to reach an index: it would fail the same way.
+        commit(project_dir, answers, uv if status != "not installed" else None)
 
     summary = f" ({counts})" if counts else ""
     print(f"Generated {project_dir.name} in {time.monotonic() - started:.1f} s{summary}.")
@@ -58,9 +60,8 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None) -> int
     return 0
 
 
-def install_and_test(project_dir: Path) -> tuple[str, str]:
+def install_and_test(project_dir: Path, uv: str | None) -> tuple[str, str]:
     """Install, then run the tests; return "passed", "failed" or "not installed", and pytest's counts."""
-    uv = project_tests.find_uv()
     if not uv and sys.version_info < project_tests.PROJECT_PYTHON:
         print(
             f"WARNING: the project needs Python 3.11+ and cookiecutter runs on {sys.version.split()[0]}, "
@@ -100,9 +101,9 @@ def install_and_test(project_dir: Path) -> tuple[str, str]:
     return "failed", counts
 
 
-def commit(project_dir: Path, answers: Mapping[str, Any], lock: bool) -> None:
-    uv = project_tests.find_uv()
-    if lock and uv and not (project_dir / "uv.lock").exists():
+def commit(project_dir: Path, answers: Mapping[str, Any], uv: str | None) -> None:
+    """The first commit; with uv, lock the dependencies first if the install did not."""
+    if uv and not (project_dir / "uv.lock").exists():
         # The first commit should pin dependencies even when the test run was off.
         locked = project_tests.run([uv, "lock"], project_dir, project_tests.INSTALL_TIMEOUT)
         _report("lock (uv lock)", locked.seconds, "ok" if locked.ok else "failed; committing without it")

@@ -1,6 +1,7 @@
 """Shared fixtures: rendering the template, and a PostgreSQL server for generated suites."""
 
 import asyncio
+import filecmp
 import os
 import subprocess
 import sys
@@ -85,3 +86,22 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     entities, many_to_many = SPECS[request.param]
     output = tmp_path_factory.mktemp(request.param)
     return render(output, entities=entities, many_to_many=many_to_many)
+
+
+@pytest.fixture
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for the whole run: the third-party stubs are the same in every project."""
+    return tmp_path_factory.getbasetemp() / "mypy-cache"
+
+
+def tree_differences(left: Path, right: Path) -> list[str]:
+    """Names of files that are in one tree only, or differ byte for byte."""
+    return _differences(filecmp.dircmp(left, right))
+
+
+def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
+    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files, shallow=False)
+    found = [*comparison.left_only, *comparison.right_only, *mismatch, *errors]
+    for sub in comparison.subdirs.values():
+        found += _differences(sub)
+    return found

@@ -1,12 +1,10 @@
 """Render entity specs and hold each generated project to what its users will check."""
 
-import filecmp
 import os
 import re
 from pathlib import Path
 
-import pytest
-from conftest import SPECS, render, run
+from conftest import SPECS, render, run, tree_differences
 
 # A Jinja expression, statement or comment; nested Python dicts (`}}`) are fine.
 LEFTOVER_JINJA = re.compile(r"\{\{-?\s*[A-Za-z_(]|\{%|%\}|\{#|cookiecutter\.")
@@ -21,14 +19,13 @@ def test_no_jinja_survives_rendering(project: Path) -> None:
 def test_rendering_twice_gives_identical_trees(project: Path, tmp_path: Path) -> None:
     spec = project.parent.name.rstrip("0123456789")
     again = render(tmp_path, entities=SPECS[spec][0], many_to_many=SPECS[spec][1])
-    assert _differences(filecmp.dircmp(project, again)) == []
+    assert tree_differences(project, again) == []
 
 
-def test_ruff_and_mypy_are_clean(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_ruff_and_mypy_are_clean(project: Path, mypy_cache: Path) -> None:
     run(["ruff", "check", "--no-cache", "."], cwd=project)
     run(["ruff", "format", "--check", "--no-cache", "."], cwd=project)
-    cache = tmp_path_factory.getbasetemp() / "mypy-cache"  # third-party stubs are shared
-    run(["mypy", "--cache-dir", str(cache)], cwd=project)  # src, tests and migrations
+    run(["mypy", "--cache-dir", str(mypy_cache)], cwd=project)  # src, tests and migrations
 
 
 def test_generated_suite_passes_on_sqlite(project: Path) -> None:
@@ -43,11 +40,3 @@ def test_generated_suite_passes_on_postgresql(project: Path, postgres_database: 
     output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
     assert "database: postgresql+asyncpg" in output
     assert re.search(r"\d+ passed", output) and " failed" not in output
-
-
-def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
-    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files, shallow=False)
-    found = [*comparison.left_only, *comparison.right_only, *mismatch, *errors]
-    for sub in comparison.subdirs.values():
-        found += _differences(sub)
-    return found

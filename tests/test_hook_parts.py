@@ -1,12 +1,11 @@
 """The hook's parts, one by one: the answers file, the installer's choices and its readings."""
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from sqlmodel_scaffold import project_tests
-from sqlmodel_scaffold.git_repo import first_commit
+from sqlmodel_scaffold.git_repo import first_commit, git
 from sqlmodel_scaffold.replay import replay_context
 
 UV_OFFLINE = """error: Failed to fetch: `http://127.0.0.1:9/simple/fastapi/`
@@ -81,5 +80,4 @@ def test_a_configured_identity_signs_the_commit(tmp_path: Path, monkeypatch: pyt
     project.mkdir()
     (project / "README.md").write_text("hello\n")
     first_commit(project, "Your Name", "you@example.com")
-    author = subprocess.run(["git", "log", "--format=%an <%ae>"], cwd=project, capture_output=True, text=True)
-    assert author.stdout.strip() == "Grace Hopper <grace@example.com>"
+    assert git(project, "log", "--format=%an <%ae>").stdout.strip() == "Grace Hopper <grace@example.com>"
