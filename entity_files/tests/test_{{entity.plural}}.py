@@ -6,10 +6,13 @@
 """The {{ entity.route }} endpoints, end to end through the API."""
 
 from typing import Any
+{%- if cookiecutter.primary_key == "uuid" %}
+from uuid import UUID
+{%- endif %}
 
 from httpx import AsyncClient
 
-from conftest import StatementCounter, create, detail
+from conftest import BAD_IDS, MISSING_ID, StatementCounter, create, detail
 
 URL = "/api/v1/{{ entity.route }}"
 {%- if parent and not entity.is_tree %}
@@ -36,7 +39,11 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     assert body["name"] == "First"
     assert body["description"] == "d"
     assert body["attributes"] == {"k": [1, "v"]}
+{%- if cookiecutter.primary_key == "uuid" %}
+    assert UUID(body["id"]).version == 7
+{%- else %}
     assert isinstance(body["id"], int)
+{%- endif %}
     assert body["created_at"].endswith(("Z", "+00:00"))
 {%- if parent %}
     assert body["{{ attr }}"] is None
@@ -61,8 +68,8 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     response = await client.get(f"{URL}/{created['id']}")
     assert response.status_code == 200
     assert response.json() == created
-    assert (await client.get(f"{URL}/{created['id'] + 1000}")).status_code == 404
-    for bad_id in ("0", "-1", "abc", str(2**63)):
+    assert (await client.get(f"{URL}/{MISSING_ID}")).status_code == 404
+    for bad_id in BAD_IDS:
         assert (await client.get(f"{URL}/{bad_id}")).status_code == 422, bad_id
 
 
@@ -103,7 +110,7 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     url = f"{URL}/{first['id']}"
     assert (await client.patch(url, json={"name": "Two"})).status_code == 409
     assert (await client.patch(url, json={"name": None})).status_code == 422
-    assert (await client.patch(f"{URL}/{first['id'] + 1000}", json={})).status_code == 404
+    assert (await client.patch(f"{URL}/{MISSING_ID}", json={})).status_code == 404
     assert (await client.get(url)).json()["name"] == "One"
 
 
@@ -142,14 +149,14 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
 
 
 {{ ("test_" ~ e ~ "_with_unknown_" ~ attr ~ "_returns_422") | def_line(["client: AsyncClient"], "None") }}
-    response = await client.post(URL, json={"name": "Orphan", "{{ attr }}_id": 999_999})
+    unknown = {"{{ attr }}_id": MISSING_ID}
+    response = await client.post(URL, json={"name": "Orphan", **unknown})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "{{ attr }}_id"]
     created = await new_item(client, "Settled")
-    moved = await client.patch(f"{URL}/{created['id']}", json={"{{ attr }}_id": 999_999})
+    moved = await client.patch(f"{URL}/{created['id']}", json=unknown)
     assert moved.status_code == 422
-    items = [{"name": "Ok"}, {"name": "No", "{{ attr }}_id": 999_999}]
-    bulk = await client.post(f"{URL}/bulk", json=items)
+    bulk = await client.post(f"{URL}/bulk", json=[{"name": "Ok"}, {"name": "No", **unknown}])
     assert bulk.status_code == 422
     assert bulk.json()["detail"][0]["loc"] == ["body", 1, "{{ attr }}_id"]
 
@@ -177,7 +184,7 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     for new_parent in (root, grandchild):
         response = await client.patch(f"{URL}/{root['id']}", json={"parent_id": new_parent["id"]})
         assert response.status_code == 422
-    assert (await client.get(f"{URL}/{root['id'] + 1000}/children")).status_code == 404
+    assert (await client.get(f"{URL}/{MISSING_ID}/children")).status_code == 404
 
 
 {{ ("test_deleting_a_" ~ e ~ "_deletes_its_subtree") | def_line(["client: AsyncClient"], "None") }}
@@ -206,7 +213,7 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     page = (await client.get(f"{URL}/{owner['id']}/{{ child.route }}")).json()
     assert [item["name"] for item in page["items"]] == ["Mine"]
     assert page["total"] == 1
-    missing = await client.get(f"{URL}/{owner['id'] + 1000}/{{ child.route }}")
+    missing = await client.get(f"{URL}/{MISSING_ID}/{{ child.route }}")
     assert missing.status_code == 404
 {%- endfor %}
 {%- for link in own_links %}
@@ -227,9 +234,9 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     assert (await client.delete(link_url)).status_code == 204
     assert (await client.delete(link_url)).status_code == 204
     assert (await client.get(f"{URL}/{item['id']}/{{ o.route }}")).json()["total"] == 0
-    missing = f"{URL}/{item['id']}/{{ o.route }}/{other['id'] + 1000}"
+    missing = f"{URL}/{item['id']}/{{ o.route }}/{MISSING_ID}"
     assert (await client.put(missing)).status_code == 404
-    assert (await client.get(f"{URL}/{item['id'] + 1000}/{{ o.route }}")).status_code == 404
+    assert (await client.get(f"{URL}/{MISSING_ID}/{{ o.route }}")).status_code == 404
 
 
 {{ ("test_deleting_a_" ~ e ~ "_removes_its_" ~ o.name ~ "_links") | def_line(["client: AsyncClient"], "None") }}

@@ -21,6 +21,14 @@ from {{ cookiecutter.package_name }}.main import app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite+aiosqlite:///:memory:")
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+# An id that no test creates, and ids the API refuses before it looks anything up.
+{%- if cookiecutter.primary_key == "uuid" %}
+MISSING_ID = "00000000-0000-7000-8000-000000000000"
+BAD_IDS = ("0", "abc", "00000000-0000-7000-8000-00000000000g")
+{%- else %}
+MISSING_ID = 2**31 - 1
+BAD_IDS = ("0", "-1", "abc", str(2**63))
+{%- endif %}
 
 
 def alembic_config(connection: Connection) -> Config:

@@ -1,4 +1,5 @@
 {%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set ID = "sa.Uuid()" if cookiecutter.primary_key == "uuid" else "sa.Integer()" -%}
 {%- macro foreign_key(table, column, target, ondelete) %}
         sa.ForeignKeyConstraint(
             ["{{ column }}"],
@@ -34,12 +35,12 @@ def upgrade() -> None:
 {%- set parent = plan.parent_of(entity) %}
     op.create_table(
         "{{ entity.table }}",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", {{ ID }}, nullable=False),
         sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("description", sa.String(length=2000), nullable=True),
         sa.Column("attributes", JSON_OBJECT, nullable=False),
 {%- if parent %}
-        sa.Column("{{ entity.parent_attr }}_id", sa.Integer(), nullable=True),
+        sa.Column("{{ entity.parent_attr }}_id", {{ ID }}, nullable=True),
 {%- endif %}
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
@@ -65,8 +66,8 @@ def upgrade() -> None:
 {%- for link in plan.links %}
     op.create_table(
         "{{ link.table }}",
-        sa.Column("{{ link.left.name }}_id", sa.Integer(), nullable=False),
-        sa.Column("{{ link.right.name }}_id", sa.Integer(), nullable=False),
+        sa.Column("{{ link.left.name }}_id", {{ ID }}, nullable=False),
+        sa.Column("{{ link.right.name }}_id", {{ ID }}, nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint(
             "{{ link.left.name }}_id",

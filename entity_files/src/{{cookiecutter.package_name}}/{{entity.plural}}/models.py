@@ -1,15 +1,20 @@
 {%- set E = entity.class_name -%}
 {%- set parent = plan.parent_of(entity) -%}
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
+{%- set uuid = cookiecutter.primary_key == "uuid" -%}
+{%- set ID = "UUID" if uuid else "int" -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
 
 from datetime import datetime
 from typing import Any{% if entity.is_tree %}, Optional{% endif %}
+{%- if uuid %}
+from uuid import UUID
+{%- endif %}
 
 from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
 
 {% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"])] -%}
-{% if parent %}{% set _ = imports.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
+{% if uuid %}{% set _ = imports.append(("..core.ids", ["new_id"])) %}{% elif parent %}{% set _ = imports.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
 {% if parent and not entity.is_tree -%}
 {% set _ = imports.append(("..%s.models" % parent.plural, [parent.class_name, parent.class_name ~ "Public"])) -%}
 {% endif -%}
@@ -21,10 +26,12 @@ class {{ E }}Base(SQLModel):
     description: str | None = Field(default=None, max_length=2000)
     attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_OBJECT)
 {%- if parent %}
-    {{ entity.parent_attr }}_id: int | None = Field(
+    {{ entity.parent_attr }}_id: {{ ID }} | None = Field(
         default=None,
+{%- if not uuid %}
         ge=1,
         le=MAX_ID,
+{%- endif %}
         foreign_key="{{ parent.table }}.id",
         ondelete="{{ 'CASCADE' if entity.is_tree else 'SET NULL' }}",
         index=True,
@@ -35,8 +42,9 @@ class {{ E }}Base(SQLModel):
 class {{ E }}({{ E }}Base, table=True):
     __tablename__ = "{{ entity.table }}"
 
-    id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=utc_now)
+{% if uuid %}    id: UUID = Field(default_factory=new_id, primary_key=True)
+{% else %}    id: int | None = Field(default=None, primary_key=True)
+{% endif %}    created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 {%- if entity.is_tree %}
     # lazy="raise": a hidden lazy load (impossible under asyncio) fails loudly at the
@@ -66,12 +74,16 @@ class {{ E }}Update(SQLModel):
     description: str | None = Field(default=None, max_length=2000)
     attributes: dict[str, Any] = Field(default=None)
 {%- if parent %}
+{%- if uuid %}
+    {{ entity.parent_attr }}_id: UUID | None = None
+{%- else %}
     {{ entity.parent_attr }}_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+{%- endif %}
 {%- endif %}
 
 
 class {{ E }}Public({{ E }}Base):
-    id: int
+    id: {{ ID }}
     created_at: datetime
     updated_at: datetime
 {%- if parent %}
@@ -89,7 +101,11 @@ class {{ E }}Query(PageQuery):
         description="Only {{ entity.plural | replace('_', ' ') }} whose name contains this text",
     )
 {%- if parent %}
+{%- if uuid %}
+    {{ entity.parent_attr }}_id: UUID | None = None
+{%- else %}
     {{ entity.parent_attr }}_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+{%- endif %}
 {%- endif %}
 {%- for link in own_links %}
 
@@ -99,13 +115,13 @@ class {{ link.class_name }}(SQLModel, table=True):
 
     __tablename__ = "{{ link.table }}"
 
-    {{ link.left.name }}_id: int = Field(
+    {{ link.left.name }}_id: {{ ID }} = Field(
         foreign_key="{{ link.left.table }}.id",
         primary_key=True,
         ondelete="CASCADE",
     )
     # The primary key's index serves lookups by {{ link.left.label }}; this one serves the other side.
-    {{ link.right.name }}_id: int = Field(
+    {{ link.right.name }}_id: {{ ID }} = Field(
         foreign_key="{{ link.right.table }}.id",
         primary_key=True,
         ondelete="CASCADE",

@@ -5,8 +5,13 @@
 {%- set P = parent.class_name if parent else "" -%}
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set other_links = plan.links | selectattr("right", "equalto", entity) | list -%}
+{%- set ID = "UUID" if cookiecutter.primary_key == "uuid" else "int" -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: every query the {{ entity.label }} endpoints need."""
 
+{% if ID == "UUID" -%}
+from uuid import UUID
+
+{% endif -%}
 from sqlalchemy.exc import IntegrityError
 {%- if parent %}
 from sqlalchemy.orm import joinedload
@@ -36,7 +41,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {%- endif %}
 
 
-{{ ("get_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: int"], E) }}
+{{ ("get_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], E) }}
     found = await session.get({{ E }}, {{ e }}_id{% if parent %}, options=[WITH_PARENT]{% endif %})
     if found is None:
         raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
@@ -93,7 +98,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
     return created
 
 
-{{ ("update_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: int", "data: " ~ E ~ "Update"], E) }}
+{{ ("update_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "data: " ~ E ~ "Update"], E) }}
     item = await get_{{ e }}(session, {{ e }}_id)
     changes = data.model_dump(exclude_unset=True)
 {%- if parent %}
@@ -112,7 +117,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
     return item
 
 
-{{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: int"], "None") }}
+{{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], "None") }}
     item = await get_{{ e }}(session, {{ e }}_id)
     await session.delete(item)
     await session.commit()
@@ -122,7 +127,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {%- set L = link.class_name %}
 
 
-{{ ("list_%s_%s" % (e, other.plural)) | def_line(["session: AsyncSession", e ~ "_id: int", "page: PageQuery"], "tuple[list[%s], int]" % O) }}
+{{ ("list_%s_%s" % (e, other.plural)) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "page: PageQuery"], "tuple[list[%s], int]" % O) }}
     await get_{{ e }}(session, {{ e }}_id)
     statement = select({{ O }}).join({{ L }})
     # filter_by applies to the entity joined last: the link.
@@ -134,7 +139,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {%- set L = link.class_name %}
 
 
-{{ ("add_%s_%s" % (e, o)) | def_line(["session: AsyncSession", e ~ "_id: int", o ~ "_id: int"], "None") }}
+{{ ("add_%s_%s" % (e, o)) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, o ~ "_id: " ~ ID], "None") }}
     """Link the two; linking them again changes nothing (PUT is idempotent)."""
     await get_{{ e }}(session, {{ e }}_id)
     await get_{{ o }}(session, {{ o }}_id)
@@ -155,7 +160,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
         await session.rollback()
 
 
-{{ ("remove_%s_%s" % (e, o)) | def_line(["session: AsyncSession", e ~ "_id: int", o ~ "_id: int"], "None") }}
+{{ ("remove_%s_%s" % (e, o)) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, o ~ "_id: " ~ ID], "None") }}
     """Unlink the two; unlinking them again changes nothing (DELETE is idempotent)."""
     await get_{{ e }}(session, {{ e }}_id)
     await get_{{ o }}(session, {{ o }}_id)
@@ -168,7 +173,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {%- if parent %}
 
 
-{{ "_find_parent" | def_line(["session: AsyncSession", "parent_id: int | None"], P ~ " | None") }}
+{{ "_find_parent" | def_line(["session: AsyncSession", "parent_id: " ~ ID ~ " | None"], P ~ " | None") }}
     """The {{ parent.label }} a request names, or a 422 when it does not exist."""
     if parent_id is None:
         return None
@@ -181,7 +186,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {%- if entity.is_tree %}
 
 
-{{ "_refuse_cycle" | def_line(["session: AsyncSession", e ~ "_id: int", "parent_id: int | None"], "None") }}
+{{ "_refuse_cycle" | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "parent_id: " ~ ID ~ " | None"], "None") }}
     """Refuse a parent that is the {{ entity.label }} itself or one of its descendants."""
     ids, parent_ids = col({{ E }}.id), col({{ E }}.parent_id)
     ancestors = select(ids, parent_ids).where(ids == parent_id).cte("ancestors", recursive=True)
