@@ -15,7 +15,6 @@ CHOICES = {
 BOOLEANS = ("soft_delete", "run_tests", "init_git")
 # Options a later release implements; refused rather than silently ignored.
 NOT_SUPPORTED_YET = {
-    ("pagination", "cursor"),
     ("soft_delete", True),
 }
 # Import names the generated project already depends on.

@@ -4,6 +4,23 @@
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set other_links = plan.links | selectattr("right", "equalto", entity) | list -%}
 {%- set children = plan.children_of(entity) -%}
+{%- set cursor = cookiecutter.pagination == "cursor" -%}
+{#- The end of every list endpoint: rows from the service, returned as a page of `model`. -#}
+{%- macro page_of(model, call, args, query) -%}
+{{ ("rows, %s = await %s" % ("next_cursor" if cursor else "total", call)) | call_line(args) }}
+    items = [{{ model }}.model_validate(row) for row in rows]
+    return Page[{{ model }}](
+        items=items,
+{%- if cursor %}
+        next_cursor=next_cursor,
+        limit={{ query }}.limit,
+{%- else %}
+        total=total,
+        limit={{ query }}.limit,
+        offset={{ query }}.offset,
+{%- endif %}
+    )
+{%- endmacro -%}
 """{{ entity.plural | replace("_", " ") | capitalize }} endpoints: parse the request, call the service, return public models."""
 
 from typing import Annotated
@@ -52,14 +69,7 @@ CONFLICT: dict[int | str, dict[str, object]] = {
 
 @router.get("")
 {{ ("list_" ~ entity.plural) | def_line(["query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % R) }}
-    rows, total = await service.list_{{ entity.plural }}(session, query)
-    items = [{{ R }}.model_validate(row) for row in rows]
-    return Page[{{ R }}](
-        items=items,
-        total=total,
-        limit=query.limit,
-        offset=query.offset,
-    )
+{{ page_of(R, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
 
 
 @router.get("/{ {{- e }}_id}", responses=NOT_FOUND)
@@ -88,14 +98,7 @@ CONFLICT: dict[int | str, dict[str, object]] = {
 {{ ("list_%s_children" % e) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%sPublic]" % E) }}
     await service.get_{{ e }}(session, {{ e }}_id)
     query = {{ E }}Query(parent_id={{ e }}_id, **page.model_dump())
-    rows, total = await service.list_{{ entity.plural }}(session, query)
-    items = [{{ E }}Public.model_validate(row) for row in rows]
-    return Page[{{ E }}Public](
-        items=items,
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+{{ page_of(E ~ "Public", "service.list_" ~ entity.plural, ["session", "query"], "page") }}
 {%- endif %}
 {%- for child in children %}
 {%- set C = child.class_name %}
@@ -105,14 +108,7 @@ CONFLICT: dict[int | str, dict[str, object]] = {
 {{ ("list_%s_%s" % (e, child.plural)) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%sPublic]" % C) }}
     await service.get_{{ e }}(session, {{ e }}_id)
 {{ ("query = %sQuery" % C) | call_line(["%s_id=%s_id" % (child.parent_attr, e), "**page.model_dump()"]) }}
-    rows, total = await list_{{ child.plural }}(session, query)
-    items = [{{ C }}Public.model_validate(row) for row in rows]
-    return Page[{{ C }}Public](
-        items=items,
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+{{ page_of(C ~ "Public", "list_" ~ child.plural, ["session", "query"], "page") }}
 {%- endfor %}
 {%- for link in own_links + other_links %}
 {%- set other = link.right if link.left == entity else link.left %}
@@ -121,14 +117,7 @@ CONFLICT: dict[int | str, dict[str, object]] = {
 
 @router.get("/{ {{- e }}_id}/{{ other.route }}", responses=NOT_FOUND)
 {{ ("list_%s_%s" % (e, other.plural)) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%sPublic]" % O) }}
-{{ ("rows, total = await service.list_%s_%s" % (e, other.plural)) | call_line(["session", e ~ "_id", "page"]) }}
-    items = [{{ O }}Public.model_validate(row) for row in rows]
-    return Page[{{ O }}Public](
-        items=items,
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+{{ page_of(O ~ "Public", "service.list_%s_%s" % (e, other.plural), ["session", e ~ "_id", "page"], "page") }}
 {%- endfor %}
 {%- for link in own_links %}
 {%- set o = link.right.name %}

@@ -6,6 +6,8 @@
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set other_links = plan.links | selectattr("right", "equalto", entity) | list -%}
 {%- set ID = "UUID" if cookiecutter.primary_key == "uuid" else "int" -%}
+{#- What fetch_page returns besides the rows: a total, or the next page's cursor. -#}
+{%- set AFTER = "str | None" if cookiecutter.pagination == "cursor" else "int" -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: every query the {{ entity.label }} endpoints need."""
 
 {% if ID == "UUID" -%}
@@ -48,7 +50,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
     return found
 
 
-{{ ("list_" ~ entity.plural) | def_line(["session: AsyncSession", "query: " ~ E ~ "Query"], "tuple[list[%s], int]" % E) }}
+{{ ("list_" ~ entity.plural) | def_line(["session: AsyncSession", "query: " ~ E ~ "Query"], "tuple[list[%s], %s]" % (E, AFTER)) }}
     statement = select({{ E }}){% if parent %}.options(WITH_PARENT){% endif %}
     if query.name is not None:
         name_matches = col({{ E }}.name).icontains(query.name, autoescape=True)
@@ -127,7 +129,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {%- set L = link.class_name %}
 
 
-{{ ("list_%s_%s" % (e, other.plural)) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "page: PageQuery"], "tuple[list[%s], int]" % O) }}
+{{ ("list_%s_%s" % (e, other.plural)) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "page: PageQuery"], "tuple[list[%s], %s]" % (O, AFTER)) }}
     await get_{{ e }}(session, {{ e }}_id)
     statement = select({{ O }}).join({{ L }})
     # filter_by applies to the entity joined last: the link.
