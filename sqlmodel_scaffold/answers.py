@@ -13,10 +13,6 @@ CHOICES = {
     "pagination": ("offset", "cursor"),
 }
 BOOLEANS = ("soft_delete", "run_tests", "init_git")
-# Options a later release implements; refused rather than silently ignored.
-NOT_SUPPORTED_YET = {
-    ("soft_delete", True),
-}
 # Import names the generated project already depends on.
 TAKEN_PACKAGE_NAMES = {
     "alembic", "asyncpg", "aiosqlite", "fastapi", "httpx", "migrations", "pydantic",
@@ -52,7 +48,4 @@ def validate(answers: Mapping[str, Any]) -> Plan:
     for key in BOOLEANS:
         if not isinstance(answers[key], bool):
             raise AnswerError(f"{key} must be true or false (yes/no), not {answers[key]!r}")
-    for key, value in sorted(NOT_SUPPORTED_YET, key=str):
-        if answers[key] == value:
-            raise AnswerError(f"{key}={value} is not supported yet; leave {key} at its default")
     return parse(answers["entities"], answers["many_to_many"])

@@ -41,7 +41,6 @@ def test_defaults_are_valid() -> None:
         ("soft_delete", "maybe", "soft_delete must be true or false"),
         ("primary_key", "bigint", "primary_key 'bigint' is not one of int, uuid"),
         ("pagination", "page", "pagination 'page' is not one of offset, cursor"),
-        ("soft_delete", True, "soft_delete=True is not supported yet"),
         ("entities", "hero:team", "which is not in the list"),
     ],
 )

@@ -4,6 +4,7 @@
 {%- set children = plan.children_of(entity) -%}
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set cursor = cookiecutter.pagination == "cursor" -%}
+{%- set soft = cookiecutter.soft_delete -%}
 """The {{ entity.route }} endpoints, end to end through the API."""
 
 from typing import Any
@@ -12,8 +13,16 @@ from uuid import UUID
 {%- endif %}
 
 from httpx import AsyncClient
+{%- if soft %}
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, select
+{%- endif %}
 
-from conftest import BAD_IDS, MISSING_ID, StatementCounter, create, detail{% if cursor %}, encode_cursor{% endif %}
+{% set helpers = ["BAD_IDS", "MISSING_ID", "StatementCounter", "create", "detail"] -%}
+{% if cursor %}{% set _ = helpers.append("encode_cursor") %}{% endif -%}
+{% set imports = [("conftest", helpers)] -%}
+{% if soft %}{% set _ = imports.append(("%s.%s.models" % (cookiecutter.package_name, entity.plural), [entity.class_name])) %}{% endif -%}
+{{ imports | import_block }}
 
 URL = "/api/v1/{{ entity.route }}"
 {%- if parent and not entity.is_tree %}
@@ -178,6 +187,19 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     assert (await client.delete(f"{URL}/{created['id']}")).status_code == 204
     assert (await client.get(f"{URL}/{created['id']}")).status_code == 404
     assert (await client.delete(f"{URL}/{created['id']}")).status_code == 404
+    assert (await client.get(URL, params={"name": "Doomed"})).json()["items"] == []
+{%- if soft %}
+
+
+{{ ("test_deleted_" ~ e ~ "_frees_its_name_and_stays_in_the_table") | def_line(["client: AsyncClient", "connection: AsyncConnection"], "None") }}
+    first = await new_item(client, "Reused")
+    assert (await client.delete(f"{URL}/{first['id']}")).status_code == 204
+    second = await new_item(client, "Reused")
+    E = {{ entity.class_name }}
+    rows = select(E.id, E.deleted_at).where(col(E.name) == "Reused").order_by(col(E.created_at))
+    kept = [(str(row.id), row.deleted_at is None) for row in await connection.execute(rows)]
+    assert kept == [(str(first["id"]), False), (str(second["id"]), True)]
+{%- endif %}
 
 
 {{ ("test_bulk_create_" ~ entity.plural ~ "_is_all_or_nothing") | def_line(["client: AsyncClient"], "None") }}
@@ -248,8 +270,11 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
 {{ ("test_deleting_a_" ~ e ~ "_deletes_its_subtree") | def_line(["client: AsyncClient"], "None") }}
     root = await new_item(client, "Root")
     child = await new_item(client, "Child", parent_id=root["id"])
+    grandchild = await new_item(client, "Grandchild", parent_id=child["id"])
     assert (await client.delete(f"{URL}/{root['id']}")).status_code == 204
-    assert (await client.get(f"{URL}/{child['id']}")).status_code == 404
+    for gone in (root, child, grandchild):
+        assert (await client.get(f"{URL}/{gone['id']}")).status_code == 404
+    assert (await client.get(URL)).json()["items"] == []
 {%- elif parent %}
 
 
@@ -259,6 +284,8 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     assert (await client.delete(f"{OWNER_URL}/{owner['id']}")).status_code == 204
     kept = (await client.get(f"{URL}/{child['id']}")).json()
     assert (kept["{{ attr }}_id"], kept["{{ attr }}"]) == (None, None)
+    orphan = await client.post(URL, json={"name": "Late", "{{ attr }}_id": owner["id"]})
+    assert orphan.status_code == 422
 {%- endif %}
 {%- for child in children %}
 
@@ -300,10 +327,16 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
     item = await new_item(client, "Linked")
     other = await create(client, "{{ o.route }}", name="Partner")
     other_url = "/api/v1/{{ o.route }}"
-    await client.put(f"{URL}/{item['id']}/{{ o.route }}/{other['id']}")
+    link_url = f"{URL}/{item['id']}/{{ o.route }}/{other['id']}"
+    assert (await client.put(link_url)).status_code == 204
     assert (await client.delete(f"{URL}/{item['id']}")).status_code == 204
     theirs = (await client.get(f"{other_url}/{other['id']}/{{ entity.route }}")).json()
     assert theirs["items"] == []
+    assert (await client.put(link_url)).status_code == 404
+    kept = await new_item(client, "Kept")
+    assert (await client.delete(f"{other_url}/{other['id']}")).status_code == 204
+    kept_url = f"{URL}/{kept['id']}/{{ o.route }}/{other['id']}"
+    assert (await client.put(kept_url)).status_code == 404
 {%- endfor %}
 
 

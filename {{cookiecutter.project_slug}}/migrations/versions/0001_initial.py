@@ -28,6 +28,9 @@ depends_on: str | Sequence[str] | None = None
 # A migration keeps its own copy of the types: the models may change, this file must not.
 JSON_OBJECT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 TIMESTAMP = sa.DateTime(timezone=True)
+{%- if cookiecutter.soft_delete %}
+LIVE = sa.text("deleted_at IS NULL")
+{%- endif %}
 
 
 def upgrade() -> None:
@@ -44,6 +47,9 @@ def upgrade() -> None:
 {%- endif %}
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
+{%- if cookiecutter.soft_delete %}
+        sa.Column("deleted_at", TIMESTAMP, nullable=True),
+{%- endif %}
         sa.PrimaryKeyConstraint("id", name=op.f("pk_{{ entity.table }}")),
 {%- if parent %}
 {{- foreign_key(entity.table, entity.parent_attr ~ "_id", parent.table, "CASCADE" if entity.is_tree else "SET NULL") }}
@@ -54,6 +60,11 @@ def upgrade() -> None:
         "{{ entity.table }}",
         ["name"],
         unique=True,
+{%- if cookiecutter.soft_delete %}
+        # Partial: names are unique among rows that are not soft-deleted.
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+{%- endif %}
     )
 {%- if parent %}
     op.create_index(

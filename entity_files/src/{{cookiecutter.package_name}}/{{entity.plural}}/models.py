@@ -3,6 +3,7 @@
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set uuid = cookiecutter.primary_key == "uuid" -%}
 {%- set ID = "UUID" if uuid else "int" -%}
+{%- set soft = cookiecutter.soft_delete -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
 
 from datetime import datetime
@@ -14,6 +15,7 @@ from uuid import UUID
 from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
 
 {% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"])] -%}
+{% if soft %}{% set _ = imports.append(("..core.tables", ["unique_among_live_rows"])) %}{% endif -%}
 {% if uuid %}{% set _ = imports.append(("..core.ids", ["new_id"])) %}{% elif parent %}{% set _ = imports.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
 {% if parent and not entity.is_tree -%}
 {% set _ = imports.append(("..%s.models" % parent.plural, [parent.class_name, parent.class_name ~ "Public"])) -%}
@@ -22,7 +24,11 @@ from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
 
 
 class {{ E }}Base(SQLModel):
+{%- if soft %}
+    name: str = Field(min_length=1, max_length=255)
+{%- else %}
     name: str = Field(min_length=1, max_length=255, unique=True, index=True)
+{%- endif %}
     description: str | None = Field(default=None, max_length=2000)
     attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_OBJECT)
 {%- if parent %}
@@ -41,11 +47,18 @@ class {{ E }}Base(SQLModel):
 
 class {{ E }}({{ E }}Base, table=True):
     __tablename__ = "{{ entity.table }}"
+{%- if soft %}
+    __table_args__ = (unique_among_live_rows("{{ entity.table }}", "name"),)
+{%- endif %}
 
 {% if uuid %}    id: UUID = Field(default_factory=new_id, primary_key=True)
 {% else %}    id: int | None = Field(default=None, primary_key=True)
 {% endif %}    created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+{%- if soft %}
+    # Set by DELETE; every read skips rows where it is set.
+    deleted_at: datetime | None = None
+{%- endif %}
 {%- if entity.is_tree %}
     # lazy="raise": a hidden lazy load (impossible under asyncio) fails loudly at the
     # line that needs it; the service loads the parent explicitly. Only the parent side

@@ -6,6 +6,8 @@
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set other_links = plan.links | selectattr("right", "equalto", entity) | list -%}
 {%- set ID = "UUID" if cookiecutter.primary_key == "uuid" else "int" -%}
+{%- set soft = cookiecutter.soft_delete -%}
+{%- set children = plan.children_of(entity) -%}
 {#- What fetch_page returns besides the rows: a total, or the next page's cursor. -#}
 {%- set AFTER = "str | None" if cookiecutter.pagination == "cursor" else "int" -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: every query the {{ entity.label }} endpoints need."""
@@ -13,6 +15,9 @@
 {% if ID == "UUID" -%}
 from uuid import UUID
 
+{% endif -%}
+{% if soft and (entity.is_tree or children) -%}
+from sqlalchemy import update
 {% endif -%}
 from sqlalchemy.exc import IntegrityError
 {%- if parent %}
@@ -27,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {% if parent %}{% set _ = imports.append(("..core.tables", ["relation"])) %}{% endif -%}
 {% if parent and not entity.is_tree %}{% set _ = imports.append(("..%s.models" % parent.plural, [P])) %}{% endif -%}
 {% if own_links or other_links %}{% set _ = imports.append(("..core.pagination", ["PageQuery"])) %}{% endif -%}
+{% if soft %}{% for child in children %}{% set _ = imports.append(("..%s.models" % child.plural, [child.class_name])) %}{% endfor %}{% endif -%}
 {% for link in own_links -%}
 {% set _ = imports.append((".models", [link.class_name])) -%}
 {% set _ = imports.append(("..%s.models" % link.right.plural, [link.right.class_name])) -%}
@@ -44,7 +50,12 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 
 
 {{ ("get_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], E) }}
+{%- if soft %}
+{{ ("statement = select(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_(None)" % E]) }}
+    found = (await session.exec(statement{% if parent %}.options(WITH_PARENT){% endif %})).first()
+{%- else %}
     found = await session.get({{ E }}, {{ e }}_id{% if parent %}, options=[WITH_PARENT]{% endif %})
+{%- endif %}
     if found is None:
         raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
     return found
@@ -52,6 +63,9 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 
 {{ ("list_" ~ entity.plural) | def_line(["session: AsyncSession", "query: " ~ E ~ "Query"], "tuple[list[%s], %s]" % (E, AFTER)) }}
     statement = select({{ E }}){% if parent %}.options(WITH_PARENT){% endif %}
+{%- if soft %}
+    statement = statement.where(col({{ E }}.deleted_at).is_(None))
+{%- endif %}
     if query.name is not None:
         name_matches = col({{ E }}.name).icontains(query.name, autoescape=True)
         statement = statement.where(name_matches)
@@ -80,6 +94,9 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {%- if parent %}
     wanted = {data.{{ attr }}_id for data in items} - {None}
     statement = select({{ P }}).where(col({{ P }}.id).in_(wanted))
+{%- if soft %}
+    statement = statement.where(col({{ P }}.deleted_at).is_(None))
+{%- endif %}
     parents = {row.id: row for row in (await session.exec(statement)).all()}
 {%- endif %}
     created = []
@@ -120,9 +137,38 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 
 
 {{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], "None") }}
+{%- if soft %}
+    item = await get_{{ e }}(session, {{ e }}_id)
+    item.deleted_at = utc_now()
+{%- if entity.is_tree or children or own_links or other_links %}
+    # What the foreign keys do on a real delete, a soft delete does here.
+{%- endif %}
+{%- if entity.is_tree %}
+    # The subtree goes too:
+    ids, parent_ids = col({{ E }}.id), col({{ E }}.parent_id)
+    children = select(ids).where(parent_ids == {{ e }}_id)
+    subtree = children.cte("subtree", recursive=True)
+    subtree = subtree.union(select(ids).join(subtree, parent_ids == subtree.c.id))
+    in_subtree = ids.in_(select(subtree.c.id))
+{{ ("descendants = update(%s).where" % E) | call_line(["in_subtree", "col(%s.deleted_at).is_(None)" % E]) }}
+    await session.exec(descendants.values(deleted_at=item.deleted_at))
+{%- endif %}
+{%- for child in children %}
+{%- set C = child.class_name %}
+    # Its {{ child.plural | replace("_", " ") }} let go of it:
+{{ ("let_go = update(%s).where" % C) | call_line(["col(%s.%s_id) == %s_id" % (C, child.parent_attr, e)]) }}
+    await session.exec(let_go.values({{ child.parent_attr }}_id=None))
+{%- endfor %}
+{%- if own_links or other_links %}
+    # Its links stay (a real delete drops them) and come back if it is restored; listings
+    # skip deleted rows.
+{%- endif %}
+    await session.commit()
+{%- else %}
     item = await get_{{ e }}(session, {{ e }}_id)
     await session.delete(item)
     await session.commit()
+{%- endif %}
 {%- for link in own_links + other_links %}
 {%- set other = link.right if link.left == entity else link.left %}
 {%- set O = other.class_name %}
@@ -132,6 +178,10 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 {{ ("list_%s_%s" % (e, other.plural)) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "page: PageQuery"], "tuple[list[%s], %s]" % (O, AFTER)) }}
     await get_{{ e }}(session, {{ e }}_id)
     statement = select({{ O }}).join({{ L }})
+{%- if soft %}
+    # Links stay when a side is soft-deleted (they come back if it is restored), but are hidden.
+    statement = statement.where(col({{ O }}.deleted_at).is_(None))
+{%- endif %}
     # filter_by applies to the entity joined last: the link.
     statement = statement.filter_by({{ e }}_id={{ e }}_id)
     return await fetch_page(session, statement, {{ O }}, page)
@@ -179,7 +229,12 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
     """The {{ parent.label }} a request names, or a 422 when it does not exist."""
     if parent_id is None:
         return None
+{%- if soft %}
+{{ ("live = select(%s).where" % P) | call_line(["col(%s.id) == parent_id" % P, "col(%s.deleted_at).is_(None)" % P]) }}
+    found = (await session.exec(live)).first()
+{%- else %}
     found = await session.get({{ P }}, parent_id)
+{%- endif %}
     if found is None:
         message = f"{{ parent.label | capitalize }} {parent_id} does not exist"
         raise UnprocessableError(message, loc=("body", "{{ attr }}_id"))

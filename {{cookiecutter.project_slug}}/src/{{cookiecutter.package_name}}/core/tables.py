@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON{% if cookiecutter.soft_delete %}, Index, text{% endif %}
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import SQLModel
@@ -24,6 +24,23 @@ JSON_OBJECT = JSON().with_variant(JSONB(), "postgresql")
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+{%- if cookiecutter.soft_delete %}
+
+
+def unique_among_live_rows(table: str, column: str) -> Index:
+    """A unique index that skips soft-deleted rows, so a deleted row's value can be used again.
+
+    A partial index, which PostgreSQL and SQLite both support.
+    """
+    live = text("deleted_at IS NULL")
+    return Index(
+        f"ix_{table}_{column}",
+        column,
+        unique=True,
+        postgresql_where=live,
+        sqlite_where=live,
+    )
+{%- endif %}
 
 
 def relation(attribute: object) -> QueryableAttribute[Any]:
