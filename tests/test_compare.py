@@ -39,3 +39,22 @@ def test_a_bad_override_is_one_error_line() -> None:
     assert result.stderr == (
         "ERROR: 'databse=sqlite' is not key=value with a key from cookiecutter.json (e.g. database=sqlite)\n"
     )
+
+
+def test_pagination_styles_differ_in_code_but_not_in_the_schema() -> None:
+    result = compare("--left", "pagination=offset", "--right", "pagination=cursor", SPEC)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.split("\n\n")[-1]
+    assert "  src/hero_service/core/pagination.py: " in summary
+    assert "  src/hero_service/heroes/router.py: " in summary
+    assert "migrations/" not in summary and "models.py" not in summary
+    assert "+    next_cursor: str | None" in result.stdout
+
+
+def test_key_types_reach_the_models_and_the_migration() -> None:
+    result = compare("--left", "primary_key=int", "--right", "primary_key=uuid", SPEC)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.split("\n\n")[-1]
+    for path in ("migrations/versions/0001_initial.py", "src/hero_service/heroes/models.py", "pyproject.toml"):
+        assert f"  {path}: " in summary, path
+    assert '+        sa.Column("id", sa.Uuid(), nullable=False),' in result.stdout

@@ -1,31 +1,62 @@
-"""Render entity specs and hold each generated project to what its users will check."""
+"""Render every option combination over every entity spec, and hold each to what its users will check.
 
+All of them must render cleanly and pass ruff and mypy; the covering subset (conftest.COVERING)
+also runs its generated suite on SQLite and on PostgreSQL.
+"""
+
+import itertools
 import os
 import re
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from conftest import SPECS, render, run, tree_differences
+import pytest
+from conftest import COMBINATIONS, COVERING, OPTIONS, SPECS, render_variant, run, tree_differences, variant_id
 
 # A Jinja expression, statement or comment; nested Python dicts (`}}`) are fine.
 LEFTOVER_JINJA = re.compile(r"\{\{-?\s*[A-Za-z_(]|\{%|%\}|\{#|cookiecutter\.")
+VARIANTS = [(spec, options) for spec in SPECS for options in COMBINATIONS]
 
 
-def test_no_jinja_survives_rendering(project: Path) -> None:
-    for path in project.rglob("*"):
+class Variant(NamedTuple):
+    path: Path
+    spec: str
+    options: dict[str, Any]
+
+
+@pytest.fixture(scope="module", params=VARIANTS, ids=[variant_id(*v) for v in VARIANTS])
+def variant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Variant:
+    spec, options = request.param
+    path = render_variant(tmp_path_factory.mktemp(variant_id(spec, options)), spec, options)
+    return Variant(path, spec, options)
+
+
+def test_no_jinja_survives_rendering(variant: Variant) -> None:
+    for path in variant.path.rglob("*"):
         if path.is_file():
             assert not LEFTOVER_JINJA.search(path.read_text(encoding="utf-8")), path
 
 
-def test_rendering_twice_gives_identical_trees(project: Path, tmp_path: Path) -> None:
-    spec = project.parent.name.rstrip("0123456789")
-    again = render(tmp_path, entities=SPECS[spec][0], many_to_many=SPECS[spec][1])
-    assert tree_differences(project, again) == []
+def test_rendering_twice_gives_identical_trees(variant: Variant, tmp_path: Path) -> None:
+    again = render_variant(tmp_path, variant.spec, variant.options)
+    assert tree_differences(variant.path, again) == []
 
 
-def test_ruff_and_mypy_are_clean(project: Path, mypy_cache: Path) -> None:
-    run(["ruff", "check", "--no-cache", "."], cwd=project)
-    run(["ruff", "format", "--check", "--no-cache", "."], cwd=project)
-    run(["mypy", "--cache-dir", str(mypy_cache)], cwd=project)  # src, tests and migrations
+def test_ruff_and_mypy_are_clean(variant: Variant, mypy_cache: Path) -> None:
+    run(["ruff", "check", "--no-cache", "."], cwd=variant.path)
+    run(["ruff", "format", "--check", "--no-cache", "."], cwd=variant.path)
+    run(["mypy", "--cache-dir", str(mypy_cache)], cwd=variant.path)  # src, tests and migrations
+
+
+def test_the_covering_subset_has_every_pair_of_option_values() -> None:
+    def pairs(options: dict[str, Any]) -> set[tuple[tuple[str, Any], ...]]:
+        return set(itertools.combinations(options.items(), 2))
+
+    wanted = set().union(*(pairs(options) for options in COMBINATIONS))
+    covered = set().union(*(pairs(options) for _, options in COVERING))
+    assert wanted - covered == set()
+    for spec, (key, values) in itertools.product(SPECS, OPTIONS.items()):
+        assert {options[key] for s, options in COVERING if s == spec} == set(values), (spec, key)
 
 
 def test_generated_suite_passes_on_sqlite(project: Path) -> None:
