@@ -7,14 +7,16 @@
 """{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
 
 from datetime import datetime
-from typing import Any{% if entity.is_tree %}, Optional{% endif %}
+{%- if entity.is_tree %}
+from typing import Optional
+{%- endif %}
 {%- if uuid %}
 from uuid import UUID
 {%- endif %}
 
 from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
 
-{% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"])] -%}
+{% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"]), ("..core.text", ["JsonObject", "Text"])] -%}
 {% if soft %}{% set _ = imports.append(("..core.tables", ["unique_among_live_rows"])) %}{% endif -%}
 {% if uuid %}{% set _ = imports.append(("..core.ids", ["new_id"])) %}{% elif parent %}{% set _ = imports.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
 {% if parent and not entity.is_tree -%}
@@ -25,12 +27,12 @@ from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
 
 class {{ E }}Base(SQLModel):
 {%- if soft %}
-    name: str = Field(min_length=1, max_length=255)
+    name: Text = Field(min_length=1, max_length=255)
 {%- else %}
-    name: str = Field(min_length=1, max_length=255, unique=True, index=True)
+    name: Text = Field(min_length=1, max_length=255, unique=True, index=True)
 {%- endif %}
-    description: str | None = Field(default=None, max_length=2000)
-    attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_OBJECT)
+    description: Text | None = Field(default=None, max_length=2000)
+    attributes: JsonObject = Field(default_factory=dict, sa_type=JSON_OBJECT)
 {%- if parent %}
     {{ entity.parent_attr }}_id: {{ ID }} | None = Field(
         default=None,
@@ -83,9 +85,9 @@ class {{ E }}Create({{ E }}Base):
 
 class {{ E }}Update(SQLModel):
     # Omitted fields stay as they are; `null` is refused where a value is required.
-    name: str = Field(default=None, min_length=1, max_length=255)
-    description: str | None = Field(default=None, max_length=2000)
-    attributes: dict[str, Any] = Field(default=None)
+    name: Text = Field(default=None, min_length=1, max_length=255)
+    description: Text | None = Field(default=None, max_length=2000)
+    attributes: JsonObject = Field(default=None)
 {%- if parent %}
 {%- if uuid %}
     {{ entity.parent_attr }}_id: UUID | None = None
@@ -108,7 +110,7 @@ class {{ entity.read_model }}({{ E }}Public):
 
 
 class {{ E }}Query(PageQuery):
-    name: str | None = Field(
+    name: Text | None = Field(
         default=None,
         max_length=255,
         description="Only {{ entity.plural | replace('_', ' ') }} whose name contains this text",

@@ -1,6 +1,8 @@
 """Domain errors, and the one place that turns errors into HTTP responses."""
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
@@ -65,6 +67,7 @@ COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
 
 
 def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
@@ -81,6 +84,17 @@ def _unprocessable(detail: str, loc: tuple[str | int, ...]) -> JSONResponse:
     return JSONResponse(
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         content={"detail": [invalid]},
+    )
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    # FastAPI's own handler echoes every bad input back: a 10 MB string would return
+    # whole, and text with a lone surrogate could not even be encoded (a 500).
+    assert isinstance(error, RequestValidationError)
+    errors = [{key: value for key, value in e.items() if key != "input"} for e in error.errors()]
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": jsonable_encoder(errors)},
     )
 
 
