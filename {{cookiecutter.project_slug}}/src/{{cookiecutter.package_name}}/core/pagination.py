@@ -1,4 +1,6 @@
-{%- if cookiecutter.pagination == "cursor" -%}
+{%- set cursor = cookiecutter.pagination == "cursor" -%}
+{%- set int_ids = cookiecutter.primary_key == "int" -%}
+{%- if cursor -%}
 """Keyset (cursor) pagination: the query parameters, the page shape, and one query helper.
 
 A page ends with the sort key of its last row, and the next page starts strictly after
@@ -8,8 +10,8 @@ and the database seeks to it instead of reading and discarding every row it skip
 
 import base64
 import json
-from typing import {% if cookiecutter.primary_key == "int" %}Annotated, {% endif %}Any, Generic, Literal, TypeVar
-{%- if cookiecutter.primary_key == "uuid" %}
+from typing import {% if int_ids %}Annotated, {% endif %}Any, Generic, Literal, TypeVar
+{%- if not int_ids %}
 from uuid import UUID
 {%- endif %}
 
@@ -21,8 +23,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from .errors import UnprocessableError
-{%- if cookiecutter.primary_key == "int" %}
+{%- if int_ids %}
 from .ids import MAX_ID
+{%- endif %}
+{%- else -%}
+"""Offset pagination: the query parameters, the page shape, and one query helper."""
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Column, func, inspect
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 {%- endif %}
 
 ItemT = TypeVar("ItemT")
@@ -30,47 +43,65 @@ ModelT = TypeVar("ModelT", bound=SQLModel)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
+{%- if cursor %}
 # Room for the longest sort key (a 255-character name) once encoded.
 MAX_CURSOR_LENGTH = 2048
+{%- else %}
+# Deep offsets scan and discard every skipped row; past this, filter instead.
+MAX_OFFSET = 1_000_000
+{%- endif %}
 
 SortKey = Literal[
     "id", "-id", "name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"
 ]
+{%- if cursor %}
 # What a cursor may hold for each sort column (every table has them all). Timestamps
 # are stored with their time zone, so a cursor's must carry one too.
 KEY_TYPES: dict[str, TypeAdapter[Any]] = {
-{%- if cookiecutter.primary_key == "uuid" %}
-    "id": TypeAdapter(UUID),
-{%- else %}
+{%- if int_ids %}
     "id": TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)]),
+{%- else %}
+    "id": TypeAdapter(UUID),
 {%- endif %}
     "name": TypeAdapter(str),
     "created_at": TypeAdapter(AwareDatetime),
     "updated_at": TypeAdapter(AwareDatetime),
 }
+{%- endif %}
 
 
 class PageQuery(BaseModel):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+{%- if cursor %}
     cursor: str | None = Field(
         None,
         max_length=MAX_CURSOR_LENGTH,
         description="The next_cursor of the previous page, with the same sort; omit for the first page",
     )
+{%- else %}
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+{%- endif %}
     sort: SortKey = Field("id", description="A field to sort by; a leading '-' sorts descending")
 
 
 class Page(BaseModel, Generic[ItemT]):
     items: list[ItemT]
+{%- if cursor %}
     # null on the last page. There is no total: counting every match would cost a
     # scan of all of them on every page, which is what keyset pagination avoids.
     next_cursor: str | None
     limit: int
+{%- else %}
+    total: int
+    limit: int
+    offset: int
+{%- endif %}
 
 
 async def fetch_page(
     session: AsyncSession, query: SelectOfScalar[ModelT], model: type[ModelT], page: PageQuery
-) -> tuple[list[ModelT], str | None]:
+) -> tuple[list[ModelT], {{ "str | None" if cursor else "int" }}]:
+{%- if cursor %}
     """One page of `query` after `page.cursor`, and the cursor of the next page (None at the end)."""
     columns = _sort_columns(model, page.sort)
     descending = page.sort.startswith("-")
@@ -85,6 +116,16 @@ async def fetch_page(
         return rows, None
     rows = rows[: page.limit]
     return rows, _encode(page.sort, [getattr(rows[-1], column.key) for column in columns])
+{%- else %}
+    """One page of `query` in a stable order, and the number of rows it matches."""
+    count_query = select(func.count()).select_from(query.order_by(None).subquery())
+    total = (await session.exec(count_query)).one()
+    columns = _sort_columns(model, page.sort)
+    descending = page.sort.startswith("-")
+    order = [column.desc() if descending else column.asc() for column in columns]
+    rows = await session.exec(query.order_by(*order).offset(page.offset).limit(page.limit))
+    return list(rows.all()), total
+{%- endif %}
 
 
 def _sort_columns(model: type[SQLModel], sort: str) -> list[Column[Any]]:
@@ -93,6 +134,7 @@ def _sort_columns(model: type[SQLModel], sort: str) -> list[Column[Any]]:
     # The id breaks ties, so every row has its own position and none is skipped or repeated.
     keys = [key] if key == "id" else [key, "id"]
     return [table.columns[name] for name in keys]
+{%- if cursor %}
 
 
 def _encode(sort: str, values: list[Any]) -> str:
@@ -112,55 +154,4 @@ def _decode(cursor: str, sort: str, columns: list[Column[Any]]) -> list[Any]:
         # Never a 500: a cursor is client input, whether truncated, edited or made up.
         message = "Invalid cursor: pass the next_cursor of the previous page unchanged, with the same sort"
         raise UnprocessableError(message, loc=("query", "cursor")) from error
-{%- else -%}
-
-"""Offset pagination: the query parameters, the page shape, and one query helper."""
-
-from typing import Generic, Literal, TypeVar
-
-from pydantic import BaseModel, Field
-from sqlalchemy import func, inspect
-from sqlmodel import SQLModel, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import SelectOfScalar
-
-ItemT = TypeVar("ItemT")
-ModelT = TypeVar("ModelT", bound=SQLModel)
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 100
-# Deep offsets scan and discard every skipped row; past this, filter instead.
-MAX_OFFSET = 1_000_000
-
-SortKey = Literal[
-    "id", "-id", "name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"
-]
-
-
-class PageQuery(BaseModel):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
-    sort: SortKey = Field("id", description="A field to sort by; a leading '-' sorts descending")
-
-
-class Page(BaseModel, Generic[ItemT]):
-    items: list[ItemT]
-    total: int
-    limit: int
-    offset: int
-
-
-async def fetch_page(
-    session: AsyncSession, query: SelectOfScalar[ModelT], model: type[ModelT], page: PageQuery
-) -> tuple[list[ModelT], int]:
-    """One page of `query` in a stable order, and the number of rows it matches."""
-    count_query = select(func.count()).select_from(query.order_by(None).subquery())
-    total = (await session.exec(count_query)).one()
-    table = inspect(model)
-    # The primary key breaks ties, so rows never move between pages while the data stands still.
-    columns = [table.columns[page.sort.removeprefix("-")], *table.primary_key]
-    descending = page.sort.startswith("-")
-    order = [column.desc() if descending else column.asc() for column in columns]
-    rows = await session.exec(query.order_by(*order).offset(page.offset).limit(page.limit))
-    return list(rows.all()), total
 {%- endif %}
