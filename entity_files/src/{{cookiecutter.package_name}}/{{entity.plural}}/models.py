@@ -3,6 +3,8 @@
 {%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set uuid = cookiecutter.primary_key == "uuid" -%}
 {%- set ID = "UUID" if uuid else "int" -%}
+{#- The parent id as requests give it: in updates and list filters. -#}
+{%- set PARENT_ID = "UUID | None = None" if uuid else "int | None = Field(default=None, ge=1, le=MAX_ID)" -%}
 {%- set soft = cookiecutter.soft_delete -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
 
@@ -89,11 +91,7 @@ class {{ E }}Update(SQLModel):
     description: Text | None = Field(default=None, max_length=2000)
     attributes: JsonObject = Field(default=None)
 {%- if parent %}
-{%- if uuid %}
-    {{ entity.parent_attr }}_id: UUID | None = None
-{%- else %}
-    {{ entity.parent_attr }}_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-{%- endif %}
+    {{ entity.parent_attr }}_id: {{ PARENT_ID }}
 {%- endif %}
 
 
@@ -116,11 +114,7 @@ class {{ E }}Query(PageQuery):
         description="Only {{ entity.plural | replace('_', ' ') }} whose name contains this text",
     )
 {%- if parent %}
-{%- if uuid %}
-    {{ entity.parent_attr }}_id: UUID | None = None
-{%- else %}
-    {{ entity.parent_attr }}_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-{%- endif %}
+    {{ entity.parent_attr }}_id: {{ PARENT_ID }}
 {%- endif %}
 {%- for link in own_links %}
 

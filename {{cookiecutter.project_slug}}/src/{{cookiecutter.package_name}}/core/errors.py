@@ -1,5 +1,7 @@
 """Domain errors, and the one place that turns errors into HTTP responses."""
 
+from typing import Any
+
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -80,10 +82,14 @@ def _error(status_code: int, detail: str) -> JSONResponse:
 
 
 def _unprocessable(detail: str, loc: tuple[str | int, ...]) -> JSONResponse:
-    invalid = {"loc": list(loc), "msg": detail, "type": "invalid_value"}
+    return _invalid([{"loc": list(loc), "msg": detail, "type": "invalid_value"}])
+
+
+def _invalid(errors: list[dict[str, Any]]) -> JSONResponse:
+    """A 422 in FastAPI's shape: `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`."""
     return JSONResponse(
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-        content={"detail": [invalid]},
+        content={"detail": errors},
     )
 
 
@@ -92,10 +98,7 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     # whole, and text with a lone surrogate could not even be encoded (a 500).
     assert isinstance(error, RequestValidationError)
     errors = [{key: value for key, value in e.items() if key != "input"} for e in error.errors()]
-    return JSONResponse(
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-        content={"detail": jsonable_encoder(errors)},
-    )
+    return _invalid(jsonable_encoder(errors))
 
 
 async def _service_error(_request: Request, error: Exception) -> JSONResponse:

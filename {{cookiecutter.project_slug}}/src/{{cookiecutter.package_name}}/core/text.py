@@ -30,14 +30,17 @@ def storable_json(value: dict[str, Any]) -> dict[str, Any]:
 def _check_json(value: Any, depth: int) -> None:
     if isinstance(value, str):
         storable_text(value)
-    elif isinstance(value, dict | list):
-        if depth > MAX_JSON_DEPTH:
-            raise ValueError(f"JSON must not nest more than {MAX_JSON_DEPTH} levels deep")
-        items = value.values() if isinstance(value, dict) else value
-        for key in value if isinstance(value, dict) else ():
+        return
+    if not isinstance(value, dict | list):
+        return
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"JSON must not nest more than {MAX_JSON_DEPTH} levels deep")
+    if isinstance(value, dict):
+        for key in value:
             storable_text(key)
-        for item in items:
-            _check_json(item, depth + 1)
+        value = list(value.values())
+    for item in value:
+        _check_json(item, depth + 1)
 
 
 Text = Annotated[str, AfterValidator(storable_text)]
