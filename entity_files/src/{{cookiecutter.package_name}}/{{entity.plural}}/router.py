@@ -28,7 +28,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import Field
 
-{% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
+{% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "UNPARSABLE_BODY"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
 {% if children or entity.is_tree or own_links or other_links %}{% set _ = imports.append(("..core.pagination", ["PageQuery"])) %}{% endif -%}
 {% if entity.is_tree %}{% set _ = imports.append((".models", [E ~ "Public"])) %}{% endif -%}
 {% for child in children -%}
@@ -50,18 +50,20 @@ router = APIRouter(
 NOT_FOUND: dict[int | str, dict[str, object]] = {
     status.HTTP_404_NOT_FOUND: {"model": ErrorBody, "description": "Not found"},
 }
-CONFLICT: dict[int | str, dict[str, object]] = {
+# What a route with a body may answer besides validation errors.
+WRITE_ERRORS: dict[int | str, dict[str, object]] = {
+    **UNPARSABLE_BODY,
     status.HTTP_409_CONFLICT: {"model": ErrorBody, "description": "Name already taken"},
 }
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
 {{ ("create_" ~ e) | def_line(["data: %sCreate" % E, "session: SessionDep"], R) }}
     created = await service.create_{{ e }}(session, data)
     return {{ R }}.model_validate(created)
 
 
-@router.post("/bulk", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
+@router.post("/bulk", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
 {{ ("create_" ~ entity.plural) | def_line(["items: Annotated[list[%sCreate], Field(min_length=1, max_length=MAX_BULK)]" % E, "session: SessionDep"], "list[%s]" % R) }}
     rows = await service.create_{{ entity.plural }}(session, items)
     return [{{ R }}.model_validate(row) for row in rows]
@@ -78,7 +80,7 @@ CONFLICT: dict[int | str, dict[str, object]] = {
     return {{ R }}.model_validate(found)
 
 
-@router.patch("/{ {{- e }}_id}", responses={**NOT_FOUND, **CONFLICT})
+@router.patch("/{ {{- e }}_id}", responses={**NOT_FOUND, **WRITE_ERRORS})
 {{ ("update_" ~ e) | def_line([e ~ "_id: IdPath", "data: %sUpdate" % E, "session: SessionDep"], R) }}
 {{ ("updated = await service.update_" ~ e) | call_line(["session", e ~ "_id", "data"]) }}
     return {{ R }}.model_validate(updated)

@@ -66,6 +66,14 @@ COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
         "description": "Database unavailable",
     },
 }
+# FastAPI answers 400 for a body it cannot parse at all (bytes that are not UTF-8,
+# nesting too deep for the JSON parser), before any field is validated.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    status.HTTP_400_BAD_REQUEST: {
+        "model": ErrorBody,
+        "description": "Body is not parsable JSON",
+    },
+}
 
 
 def register_error_handlers(app: FastAPI) -> None:

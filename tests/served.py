@@ -1,0 +1,74 @@
+"""A generated service run the way users run it: migrated with alembic, served by uvicorn in its own process."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from conftest import run
+
+
+@dataclass
+class Server:
+    url: str
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def migrate(project: Path, database_url: str) -> None:
+    run(["alembic", "upgrade", "head"], cwd=project, env={**os.environ, "DATABASE_URL": database_url})
+
+
+@contextmanager
+def serve(project: Path, database_url: str, **settings: str) -> Iterator[Server]:
+    """Run the project's app under uvicorn until the block ends; `settings` become environment variables."""
+    [package] = [path.name for path in (project / "src").iterdir() if (path / "main.py").exists()]
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, **settings}
+    command = ["uvicorn", f"{package}.main:app", "--app-dir", "src", "--port", str(port), "--no-access-log"]
+    log = project / f"uvicorn-{port}.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", *command], cwd=project, env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
+    server = Server(f"http://127.0.0.1:{port}", log)
+    try:
+        _wait_until_up(server, process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
+    # The OpenAPI document needs no database, so this works while the database is down too.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"uvicorn exited with {process.returncode}:\n{server.output()[-4000:]}")
+        try:
+            if httpx.get(f"{server.url}/openapi.json", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"uvicorn did not answer within 30 s:\n{server.output()[-4000:]}")
