@@ -28,7 +28,10 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
-        connect_args={"timeout": settings.db_connect_timeout},
+        connect_args={
+            "timeout": settings.db_connect_timeout,
+            "command_timeout": settings.db_command_timeout,
+        },
     )
 
 
@@ -54,12 +57,11 @@ session_factory = async_sessionmaker(engine, class_=AsyncSession, expire_on_comm
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
+    # Closing rolls back whatever the request did not commit, and returns the connection.
     async with session_factory() as session:
-        try:
-            yield session
-        except Exception:
-            await session.rollback()
-            raise
+        yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the session closes before the response is sent, so a database lost
+# at that moment is answered (503) instead of failing after the client was told 200.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -7,7 +7,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 
@@ -81,6 +81,7 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(DBAPIError, _driver_error)
     for unavailable in (OperationalError, InterfaceError, PoolTimeoutError, OSError, TimeoutError):
         app.add_exception_handler(unavailable, _database_unavailable)
 
@@ -126,6 +127,15 @@ async def _integrity_error(_request: Request, error: Exception) -> JSONResponse:
 
 async def _data_error(_request: Request, _exc: Exception) -> JSONResponse:
     return _unprocessable("A value is out of range for the database", ("body",))
+
+
+async def _driver_error(request: Request, error: Exception) -> JSONResponse:
+    # The driver's other errors: a connection lost mid-statement is the database going away;
+    # anything else is a bug, left to the server's 500 and its log.
+    assert isinstance(error, DBAPIError)
+    if error.connection_invalidated:
+        return await _database_unavailable(request, error)
+    raise error
 
 
 async def _database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     db_pool_recycle: int = 1800
     # Seconds to wait for a new connection when the database does not answer.
     db_connect_timeout: float = 5.0
+    # Seconds a statement may take before it is cancelled and the request answered 503: no
+    # query of this service needs that long, but a database that stopped answering would hang it.
+    db_command_timeout: float = 10.0
     db_echo: bool = False
 
 

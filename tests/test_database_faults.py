@@ -1,0 +1,100 @@
+"""A served project whose database is down at start, goes away mid-run, or stops answering.
+
+Each request must get a 503 with a JSON message within a few seconds, and the service must
+recover by itself once the database is back.
+"""
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from conftest import choose, render_variant
+from served import Server, migrate, serve
+from sqlalchemy import make_url
+from tcp_proxy import TcpProxy
+
+UNAVAILABLE = {"detail": "Database unavailable; try again shortly"}
+# The service's bounds, set low so that the test is quick: waiting for a new connection,
+# for a pooled one, and for an answer to a statement.
+TIMEOUTS = {"DB_CONNECT_TIMEOUT": "2", "DB_POOL_TIMEOUT": "2", "DB_COMMAND_TIMEOUT": "2"}
+# The longest a request may wait: a silent database costs a ping that times out, then a new
+# connection that does; a second to spare.
+PROMPT = float(TIMEOUTS["DB_COMMAND_TIMEOUT"]) + float(TIMEOUTS["DB_CONNECT_TIMEOUT"]) + 1
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_variant(tmp_path_factory.mktemp("faults"), "default", choose(0, 0, 0, 0))
+
+
+@pytest.fixture
+def proxy(postgres_database: str) -> TcpProxy:
+    url = make_url(postgres_database)
+    return TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+
+
+@pytest.fixture
+def server(project: Path, postgres_database: str, proxy: TcpProxy) -> Iterator[Server]:
+    migrate(project, postgres_database)
+    through_proxy = make_url(postgres_database).set(port=proxy.port).render_as_string(hide_password=False)
+    with serve(project, through_proxy, **TIMEOUTS) as served:
+        yield served
+    assert "Traceback" not in served.output(), served.output()[-4000:]
+
+
+@pytest_asyncio.fixture
+async def client(server: Server, proxy: TcpProxy) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        yield client
+    await proxy.stop()
+
+
+async def timed_get(client: httpx.AsyncClient, path: str) -> tuple[httpx.Response, float]:
+    start = time.monotonic()
+    response = await client.get(path)
+    return response, time.monotonic() - start
+
+
+async def assert_unavailable(client: httpx.AsyncClient) -> None:
+    for path in ("/health", "/api/v1/teams"):
+        response, seconds = await timed_get(client, path)
+        assert (response.status_code, response.json()) == (503, UNAVAILABLE), path
+        assert seconds < PROMPT, f"{path} took {seconds:.1f} s"
+
+
+async def assert_available(client: httpx.AsyncClient) -> None:
+    """The first requests after the database returns already succeed: no retry loop needed."""
+    assert (await client.get("/health")).json() == {"status": "ok", "database": "ok"}
+    assert (await client.get("/api/v1/teams")).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_down_at_start_then_back(client: httpx.AsyncClient, proxy: TcpProxy) -> None:
+    await assert_unavailable(client)
+    await proxy.start()
+    await assert_available(client)
+
+
+@pytest.mark.asyncio
+async def test_gone_mid_run_then_back(client: httpx.AsyncClient, proxy: TcpProxy) -> None:
+    await proxy.start()
+    created = await client.post("/api/v1/teams", json={"name": "Avengers"})
+    assert created.status_code == 201
+    await proxy.stop()  # every pooled connection is cut
+    await assert_unavailable(client)
+    await proxy.start()
+    await assert_available(client)
+    assert (await client.get(f"/api/v1/teams/{created.json()['id']}")).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_silent_mid_run_then_back(client: httpx.AsyncClient, proxy: TcpProxy) -> None:
+    await proxy.start()
+    await assert_available(client)
+    proxy.frozen = True  # connections stay open, but no answer comes
+    await assert_unavailable(client)
+    proxy.frozen = False
+    await assert_available(client)
