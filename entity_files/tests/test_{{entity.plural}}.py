@@ -133,11 +133,20 @@ async def new_owner(client: AsyncClient, name: str) -> dict[str, Any]:
 
 
 {{ ("test_list_" ~ entity.plural ~ "_rejects_out_of_range_queries") | def_line(["client: AsyncClient"], "None") }}
+    for params in (
+        {"limit": 0},
+        {"limit": 101},
+        {"limit": 10**20},
 {%- if cursor %}
-    for params in ({"limit": 0}, {"limit": 101}, {"cursor": "x" * 2049}, {"sort": "password"}):
+        {"cursor": "x" * 2049},
+        {"cursor": "-1"},
 {%- else %}
-    for params in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"sort": "password"}):
+        {"offset": -1},
+        {"offset": 10**20},
 {%- endif %}
+        {"sort": "password"},
+        {"sort": "name; DROP TABLE x"},
+    ):
         response = await client.get(URL, params=params)
         assert response.status_code == 422, params
 {%- if cursor %}

@@ -7,6 +7,7 @@ from typing import Any
 from httpx import AsyncClient
 
 from {{ cookiecutter.package_name }}.core.text import MAX_JSON_DEPTH
+from {{ cookiecutter.package_name }}.main import MAX_BODY_BYTES
 
 URL = "/api/v1/{{ first.route }}"
 JSON = {"content-type": "application/json"}
@@ -54,8 +55,10 @@ async def test_json_nesting_is_bounded(client: AsyncClient) -> None:
     assert response.status_code in {400, 422}
 
 
-async def test_oversized_values_are_refused(client: AsyncClient) -> None:
-    for body in ({"name": "x" * 10_000_000}, {"name": "ok", "description": "d" * 2001}):
+async def test_oversized_bodies_and_values_are_refused(client: AsyncClient) -> None:
+    too_large = await client.post(URL, json={"name": "x" * MAX_BODY_BYTES})
+    assert too_large.status_code == 413
+    for body in ({"name": "x" * 100_000}, {"name": "ok", "description": "d" * 2001}):
         response = await client.post(URL, json=body)
         assert response.status_code == 422
         assert len(response.content) < 2_000, "the error must not echo the whole input"

@@ -13,6 +13,8 @@ from fastapi import FastAPI
 {{ imports | import_block }}
 
 API_PREFIX = "/api/v1"
+# Larger bodies get a 413 before they are read: a full bulk create is far below this.
+MAX_BODY_BYTES = 1_000_000
 
 
 @asynccontextmanager
@@ -23,7 +25,12 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title={{ cookiecutter.project_name | quoted }}, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title={{ cookiecutter.project_name | quoted }},
+        version="0.1.0",
+        lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,
+    )
     register_error_handlers(app)
     app.include_router(health_router)
 {%- for entity in plan.entities %}

@@ -28,7 +28,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import Field
 
-{% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "UNPARSABLE_BODY"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
+{% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
 {% if children or entity.is_tree or own_links or other_links %}{% set _ = imports.append(("..core.pagination", ["PageQuery"])) %}{% endif -%}
 {% if entity.is_tree %}{% set _ = imports.append((".models", [E ~ "Public"])) %}{% endif -%}
 {% for child in children -%}
@@ -52,7 +52,7 @@ NOT_FOUND: dict[int | str, dict[str, object]] = {
 }
 # What a route with a body may answer besides validation errors.
 WRITE_ERRORS: dict[int | str, dict[str, object]] = {
-    **UNPARSABLE_BODY,
+    **BODY_ERRORS,
     status.HTTP_409_CONFLICT: {"model": ErrorBody, "description": "Name already taken"},
 }
 

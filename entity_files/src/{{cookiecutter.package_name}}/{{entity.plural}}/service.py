@@ -16,8 +16,10 @@
 from uuid import UUID
 
 {% endif -%}
-{% if soft and (entity.is_tree or children) -%}
+{% if soft -%}
 from sqlalchemy import update
+{% else -%}
+from sqlalchemy import delete
 {% endif -%}
 from sqlalchemy.exc import IntegrityError
 {%- if parent %}
@@ -137,9 +139,18 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
 
 
 {{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], "None") }}
+    # One conditional statement, so that of two concurrent deletes exactly one finds the row.
 {%- if soft %}
-    item = await get_{{ e }}(session, {{ e }}_id)
-    item.deleted_at = utc_now()
+    deleted_at = utc_now()
+{{ ("statement = update(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_(None)" % E]) }}
+    result = await session.exec(statement.values(deleted_at=deleted_at))
+{%- else %}
+{{ ("statement = delete(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e)]) }}
+    result = await session.exec(statement)
+{%- endif %}
+    if result.rowcount == 0:
+        raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
+{%- if soft %}
 {%- if entity.is_tree or children or own_links or other_links %}
     # What the foreign keys do on a real delete, a soft delete does here.
 {%- endif %}
@@ -151,7 +162,7 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
     subtree = subtree.union(select(ids).join(subtree, parent_ids == subtree.c.id))
     in_subtree = ids.in_(select(subtree.c.id))
 {{ ("descendants = update(%s).where" % E) | call_line(["in_subtree", "col(%s.deleted_at).is_(None)" % E]) }}
-    await session.exec(descendants.values(deleted_at=item.deleted_at))
+    await session.exec(descendants.values(deleted_at=deleted_at))
 {%- endif %}
 {%- for child in children %}
 {%- set C = child.class_name %}
@@ -163,12 +174,8 @@ WITH_PARENT = joinedload(relation({{ E }}.{{ attr }}))
     # Its links stay (a real delete drops them) and come back if it is restored; listings
     # skip deleted rows.
 {%- endif %}
-    await session.commit()
-{%- else %}
-    item = await get_{{ e }}(session, {{ e }}_id)
-    await session.delete(item)
-    await session.commit()
 {%- endif %}
+    await session.commit()
 {%- for link in own_links + other_links %}
 {%- set other = link.right if link.left == entity else link.left %}
 {%- set O = other.class_name %}

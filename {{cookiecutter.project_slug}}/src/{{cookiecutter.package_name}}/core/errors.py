@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 
 
 class ErrorBody(BaseModel):
@@ -66,12 +67,17 @@ COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
         "description": "Database unavailable",
     },
 }
-# FastAPI answers 400 for a body it cannot parse at all (bytes that are not UTF-8,
-# nesting too deep for the JSON parser), before any field is validated.
-UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+# What FastAPI answers for a body before any field is validated: 400 when it cannot parse
+# it at all (bytes that are not UTF-8, nesting too deep for the parser), 413 when it is
+# larger than main.MAX_BODY_BYTES.
+BODY_ERRORS: dict[int | str, dict[str, object]] = {
     status.HTTP_400_BAD_REQUEST: {
         "model": ErrorBody,
         "description": "Body is not parsable JSON",
+    },
+    status.HTTP_413_CONTENT_TOO_LARGE: {
+        "model": ErrorBody,
+        "description": "Body too large",
     },
 }
 
@@ -82,6 +88,7 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(DBAPIError, _driver_error)
+    app.add_exception_handler(StaleDataError, _deleted_meanwhile)
     for unavailable in (OperationalError, InterfaceError, PoolTimeoutError, OSError, TimeoutError):
         app.add_exception_handler(unavailable, _database_unavailable)
 
@@ -127,6 +134,11 @@ async def _integrity_error(_request: Request, error: Exception) -> JSONResponse:
 
 async def _data_error(_request: Request, _exc: Exception) -> JSONResponse:
     return _unprocessable("A value is out of range for the database", ("body",))
+
+
+async def _deleted_meanwhile(_request: Request, _exc: Exception) -> JSONResponse:
+    # An UPDATE found no row: another request deleted it after this one read it.
+    return _error(status.HTTP_404_NOT_FOUND, "Not found: deleted by another request meanwhile")
 
 
 async def _driver_error(request: Request, error: Exception) -> JSONResponse:
