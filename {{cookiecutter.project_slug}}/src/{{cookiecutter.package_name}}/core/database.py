@@ -2,10 +2,12 @@
 
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
+from uuid import uuid4
 
 from fastapi import Depends
 from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .settings import Settings, get_settings
@@ -19,6 +21,23 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
         return engine
+    connect_args: dict[str, Any] = {
+        "timeout": settings.db_connect_timeout,
+        "command_timeout": settings.db_command_timeout,
+    }
+    if settings.db_pgbouncer:
+        # In transaction mode, the next transaction may run on another server connection,
+        # where this one's prepared statements do not exist: cache none, name each uniquely.
+        connect_args |= {
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            "prepared_statement_name_func": _unique_statement_name,
+        }
+    if settings.db_null_pool:
+        # A connection per session, closed after it: the pooling is PgBouncer's.
+        return create_async_engine(
+            database_url, echo=settings.db_echo, poolclass=NullPool, connect_args=connect_args
+        )
     return create_async_engine(
         database_url,
         echo=settings.db_echo,
@@ -28,11 +47,12 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
-        connect_args={
-            "timeout": settings.db_connect_timeout,
-            "command_timeout": settings.db_command_timeout,
-        },
+        connect_args=connect_args,
     )
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid4()}__"
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

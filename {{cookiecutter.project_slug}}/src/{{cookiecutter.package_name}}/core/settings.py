@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     # Seconds a statement may take before it is cancelled and the request answered 503: no
     # query of this service needs that long, but a database that stopped answering would hang it.
     db_command_timeout: float = 10.0
+    # Behind PgBouncer in transaction mode: no prepared statement caches (see core/database.py).
+    db_pgbouncer: bool = False
+    # No pool in the service: a connection per request (when PgBouncer pools for it).
+    db_null_pool: bool = False
     db_echo: bool = False
 
 
