@@ -35,8 +35,11 @@ def migrate(project: Path, database_url: str) -> None:
 
 
 @contextmanager
-def serve(project: Path, database_url: str, **settings: str) -> Iterator[Server]:
-    """Run the project's app under uvicorn until the block ends; `settings` become environment variables."""
+def serve(project: Path, database_url: str, *, errors_expected: bool = False, **settings: str) -> Iterator[Server]:
+    """Run the project's app under uvicorn until the block ends; `settings` become environment variables.
+
+    An unhandled error in the app (a traceback in uvicorn's log) fails the block, unless expected.
+    """
     [package] = [path.name for path in (project / "src").iterdir() if (path / "main.py").exists()]
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **settings}
@@ -57,6 +60,8 @@ def serve(project: Path, database_url: str, **settings: str) -> Iterator[Server]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    if not errors_expected:
+        assert "Traceback" not in server.output(), server.output()[-4000:]
 
 
 def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
