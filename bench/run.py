@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -234,24 +235,27 @@ def check_same_json(targets: list[Target]) -> None:
 
 
 COUNTED_REQUESTS = 20
+COUNTED_PORT = 8201
 
 
 def count_statements(target: Target) -> dict[str, str]:
     """Statements per request as PostgreSQL receives them: another instance, through a counting proxy."""
-    counter = StatementCounter(("127.0.0.1", 5432))
+    server_address = urlsplit(ADMIN_URL)
+    counter = StatementCounter((server_address.hostname or "127.0.0.1", server_address.port or 5432))
     # No TLS, or the counter could not read the protocol; asyncpg's DSN and SQLAlchemy name it differently.
     no_tls = "?ssl=disable" if "+asyncpg" in target.database_url else "?sslmode=disable"
     through = re.sub(r"@[^/]+/", f"@127.0.0.1:{counter.port}/", target.database_url) + no_tls
-    server = start_server(target.app_dir, target.app, through, 8201)
+    server = start_server(target.app_dir, target.app, through, COUNTED_PORT)
+    base = f"http://127.0.0.1:{COUNTED_PORT}"
     try:
-        wait_until_up("http://127.0.0.1:8201")
+        wait_until_up(base)
         counts = {}
         for route, path in (("list", target.list_path), ("one", target.one_path)):
             for _ in range(3):  # the driver's first-use type lookups are not the route's
-                httpx.get(f"http://127.0.0.1:8201{path}").raise_for_status()
+                httpx.get(base + path).raise_for_status()
             counter.reset()
             for _ in range(COUNTED_REQUESTS):
-                httpx.get(f"http://127.0.0.1:8201{path}").raise_for_status()
+                httpx.get(base + path).raise_for_status()
             per_request = {kind: n / COUNTED_REQUESTS for kind, n in sorted(counter.counts.items())}
             counts[route] = ", ".join(f"{n:g} {kind}" for kind, n in per_request.items())
         return counts
@@ -282,20 +286,14 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
     return result.stdout
 
 
+FORMATS = {"req/s": ".0f", "p50 ms": ".1f", "p99 ms": ".1f", "ratio": ".2f"}
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     columns = ["implementation", "route", "req/s", "p50 ms", "p99 ms", "ratio", "statements"]
     print("\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
     for row in sorted(rows, key=lambda r: (r["route"], r["implementation"] != "raw", r["implementation"])):
-        cells = [
-            f"{row[c]:.2f}"
-            if isinstance(row[c], float) and c == "ratio"
-            else f"{row[c]:.0f}"
-            if c == "req/s"
-            else f"{row[c]:.1f}"
-            if isinstance(row[c], float)
-            else str(row[c])
-            for c in columns
-        ]
+        cells = [format(row[c], FORMATS.get(c, "")) for c in columns]
         print("| " + " | ".join(cells) + " |")
 
 
