@@ -1,6 +1,7 @@
 {%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
 """The application factory: routers, error handlers and the lifespan; nothing else."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,10 +16,18 @@ from fastapi import FastAPI
 API_PREFIX = "/api/v1"
 # Larger bodies get a 413 before they are read: a full bulk create is far below this.
 MAX_BODY_BYTES = 1_000_000
+# Allocations between two young-generation collections (Python's default is 700).
+GC_THRESHOLD = 50_000
 
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # A request allocates thousands of short-lived objects (ORM rows, models), so by default
+    # the collector runs several times per request and its older generations rescan all
+    # that the imports created. Freezing those and collecting young objects less often
+    # serves about 15% more list requests per second (the template's bench/ measures it).
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD)
     yield
     # Close pooled connections cleanly when the server stops.
     await engine.dispose()
