@@ -4,6 +4,7 @@ Each request must get a 503 with a JSON message within a few seconds, and the se
 recover by itself once the database is back.
 """
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,8 +21,8 @@ UNAVAILABLE = {"detail": "Database unavailable; try again shortly"}
 # The service's bounds, set low so that the test is quick: waiting for a new connection,
 # for a pooled one, and for an answer to a statement.
 TIMEOUTS = {"DB_CONNECT_TIMEOUT": "2", "DB_POOL_TIMEOUT": "2", "DB_COMMAND_TIMEOUT": "2"}
-# The longest a request may wait: a silent database costs a ping that times out, then a new
-# connection that does; a second to spare.
+# The longest a request may wait: a silent database costs a statement that times out, then a
+# new connection that does; a second to spare.
 PROMPT = float(TIMEOUTS["DB_COMMAND_TIMEOUT"]) + float(TIMEOUTS["DB_CONNECT_TIMEOUT"]) + 1
 
 
@@ -87,6 +88,20 @@ async def test_gone_mid_run_then_back(client: httpx.AsyncClient, proxy: TcpProxy
     await proxy.start()
     await assert_available(client)
     assert (await client.get(f"/api/v1/teams/{created.json()['id']}")).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_pooled_connections_closed_while_idle(client: httpx.AsyncClient, proxy: TcpProxy) -> None:
+    """A restart or an idle timeout between requests costs no request a 503: the pool replaces
+    each closed connection at checkout."""
+    await proxy.start()
+    first = await asyncio.gather(*(client.get("/api/v1/teams") for _ in range(8)))
+    assert {response.status_code for response in first} == {200}
+    await proxy.stop()  # the server side closes every pooled connection
+    await proxy.start()
+    await asyncio.sleep(0.2)  # while the service is idle
+    after = await asyncio.gather(*(client.get("/api/v1/teams") for _ in range(8)))
+    assert [response.status_code for response in after] == [200] * 8
 
 
 @pytest.mark.asyncio

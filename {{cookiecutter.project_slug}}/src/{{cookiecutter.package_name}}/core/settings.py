@@ -14,7 +14,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./{{ cookiecutter.package_name }}.db"
 {%- endif %}
     # Pool settings apply to PostgreSQL only; SQLite uses SQLAlchemy's defaults.
-    db_pool_size: int = 5
+    # Connections kept open, per worker process: size it for the usual concurrency, since
+    # overflow connections are closed as soon as they are returned and reopened on demand.
+    db_pool_size: int = 10
     db_max_overflow: int = 10
     # Seconds to wait for a free pooled connection, then answer 503 instead of hanging.
     db_pool_timeout: float = 5.0
