@@ -9,16 +9,14 @@
 """{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
 
 from datetime import datetime
-{%- if entity.is_tree %}
-from typing import Optional
-{%- endif %}
+from typing import Any{% if entity.is_tree %}, Optional{% endif %}
 {%- if uuid %}
 from uuid import UUID
 {%- endif %}
 
 from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
 
-{% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"]), ("..core.text", ["JsonObject", "Text"])] -%}
+{% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"]), ("..core.text", ["StorableInput"])] -%}
 {% if soft %}{% set _ = imports.append(("..core.tables", ["unique_among_live_rows"])) %}{% endif -%}
 {% if uuid %}{% set _ = imports.append(("..core.ids", ["new_id"])) %}{% elif parent %}{% set _ = imports.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
 {% if parent and not entity.is_tree -%}
@@ -29,12 +27,12 @@ from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
 
 class {{ E }}Base(SQLModel):
 {%- if soft %}
-    name: Text = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=255)
 {%- else %}
-    name: Text = Field(min_length=1, max_length=255, unique=True, index=True)
+    name: str = Field(min_length=1, max_length=255, unique=True, index=True)
 {%- endif %}
-    description: Text | None = Field(default=None, max_length=2000)
-    attributes: JsonObject = Field(default_factory=dict, sa_type=JSON_OBJECT)
+    description: str | None = Field(default=None, max_length=2000)
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_OBJECT)
 {%- if parent %}
     {{ entity.parent_attr }}_id: {{ ID }} | None = Field(
         default=None,
@@ -81,15 +79,15 @@ class {{ E }}({{ E }}Base, table=True):
 {%- endif %}
 
 
-class {{ E }}Create({{ E }}Base):
+class {{ E }}Create({{ E }}Base, StorableInput):
     pass
 
 
-class {{ E }}Update(SQLModel):
+class {{ E }}Update(SQLModel, StorableInput):
     # Omitted fields stay as they are; `null` is refused where a value is required.
-    name: Text = Field(default=None, min_length=1, max_length=255)
-    description: Text | None = Field(default=None, max_length=2000)
-    attributes: JsonObject = Field(default=None)
+    name: str = Field(default=None, min_length=1, max_length=255)
+    description: str | None = Field(default=None, max_length=2000)
+    attributes: dict[str, Any] = Field(default=None)
 {%- if parent %}
     {{ entity.parent_attr }}_id: {{ PARENT_ID }}
 {%- endif %}
@@ -107,8 +105,8 @@ class {{ entity.read_model }}({{ E }}Public):
 {%- endif %}
 
 
-class {{ E }}Query(PageQuery):
-    name: Text | None = Field(
+class {{ E }}Query(PageQuery, StorableInput):
+    name: str | None = Field(
         default=None,
         max_length=255,
         description="Only {{ entity.plural | replace('_', ' ') }} whose name contains this text",

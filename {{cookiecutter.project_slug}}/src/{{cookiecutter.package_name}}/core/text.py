@@ -1,35 +1,35 @@
-"""Input types that accept only what both databases can store.
+"""Input models refuse what neither database can store: a 422 for the field at fault.
 
 PostgreSQL refuses NUL characters in text and JSON, no driver can encode a lone UTF-16
-surrogate, and deeply nested JSON fails when the response is serialised. Refusing them
-here answers 422 for the field at fault instead of a 500 from the database layer.
+surrogate, and deeply nested JSON fails when the response is serialised; stored, each
+would become a 500. Request models (create, update, query) derive from `StorableInput`.
+Public models do not: what they show was checked on its way into the database, and
+checking it again would cost every response a Python call per text and JSON field.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator
+from pydantic import BaseModel, field_validator
 
 MAX_JSON_DEPTH = 32
 
 
-def storable_text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Text must not contain NUL characters")
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise ValueError("Text must be valid Unicode (no lone surrogates)") from None
-    return value
+class StorableInput(BaseModel):
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        _check(value, depth=1)
+        return value
 
 
-def storable_json(value: dict[str, Any]) -> dict[str, Any]:
-    _check_json(value, depth=1)
-    return value
-
-
-def _check_json(value: Any, depth: int) -> None:
+def _check(value: Any, depth: int) -> None:
     if isinstance(value, str):
-        storable_text(value)
+        if "\x00" in value:
+            raise ValueError("Text must not contain NUL characters")
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise ValueError("Text must be valid Unicode (no lone surrogates)") from None
         return
     if not isinstance(value, dict | list):
         return
@@ -37,11 +37,7 @@ def _check_json(value: Any, depth: int) -> None:
         raise ValueError(f"JSON must not nest more than {MAX_JSON_DEPTH} levels deep")
     if isinstance(value, dict):
         for key in value:
-            storable_text(key)
+            _check(key, depth)
         value = list(value.values())
     for item in value:
-        _check_json(item, depth + 1)
-
-
-Text = Annotated[str, AfterValidator(storable_text)]
-JsonObject = Annotated[dict[str, Any], AfterValidator(storable_json)]
+        _check(item, depth + 1)
