@@ -12,7 +12,9 @@ class TcpProxy:
     - down (not started, or `stop()`ed): new connections are refused and open ones are cut,
       as when the server restarts;
     - frozen: connections are accepted and kept, but nothing passes either way, as when
-      the network drops packets without telling anyone.
+      the network drops packets without telling anyone;
+    - `forget()`: the open connections end at the next packet either side sends, as when a
+      NAT or firewall has dropped them while idle; new connections pass.
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:
@@ -21,9 +23,13 @@ class TcpProxy:
         self.frozen = False
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
+        self._forgotten: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
+
+    def forget(self) -> None:
+        self._forgotten |= self._pipes
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -41,8 +47,8 @@ class TcpProxy:
             server_reader, server_writer = await asyncio.open_connection(*self.target)
             try:
                 await asyncio.gather(
-                    self._pump(client_reader, server_writer),
-                    self._pump(server_reader, client_writer),
+                    self._pump(client_reader, server_writer, task),
+                    self._pump(server_reader, client_writer, task),
                 )
             finally:
                 server_writer.close()
@@ -52,8 +58,10 @@ class TcpProxy:
             client_writer.close()
             self._pipes.discard(task)
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pipe: asyncio.Task[None]) -> None:
         while data := await reader.read(65536):
+            if pipe in self._forgotten:
+                raise ConnectionResetError  # _accept closes both sides
             while self.frozen:
                 await asyncio.sleep(0.05)
             writer.write(data)

@@ -37,11 +37,14 @@ def proxy(postgres_database: str) -> TcpProxy:
     return TcpProxy(url.host or "127.0.0.1", url.port or 5432)
 
 
+def through(proxy: TcpProxy, database_url: str) -> str:
+    return make_url(database_url).set(port=proxy.port).render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def server(project: Path, postgres_database: str, proxy: TcpProxy) -> Iterator[Server]:
     migrate(project, postgres_database)
-    through_proxy = make_url(postgres_database).set(port=proxy.port).render_as_string(hide_password=False)
-    with serve(project, through_proxy, **TIMEOUTS) as served:
+    with serve(project, through(proxy, postgres_database), **TIMEOUTS) as served:
         yield served
 
 
@@ -102,6 +105,23 @@ async def test_pooled_connections_closed_while_idle(client: httpx.AsyncClient, p
     await asyncio.sleep(0.2)  # while the service is idle
     after = await asyncio.gather(*(client.get("/api/v1/teams") for _ in range(8)))
     assert [response.status_code for response in after] == [200] * 8
+
+
+@pytest.mark.parametrize(("pre_ping", "statuses"), [("false", [503, 200, 200]), ("true", [200, 200, 200])])
+@pytest.mark.asyncio
+async def test_pooled_connection_forgotten_by_the_network(
+    project: Path, postgres_database: str, proxy: TcpProxy, pre_ping: str, statuses: list[int]
+) -> None:
+    """A connection a NAT dropped while idle fails at its first use: that request gets a 503
+    and the pool starts afresh; DB_POOL_PRE_PING finds it before the request does."""
+    migrate(project, postgres_database)
+    with serve(project, through(proxy, postgres_database), DB_POOL_PRE_PING=pre_ping, **TIMEOUTS) as served:
+        await proxy.start()
+        async with httpx.AsyncClient(base_url=served.url, timeout=30) as client:
+            assert (await client.get("/api/v1/teams")).status_code == 200
+            proxy.forget()
+            assert [(await client.get("/api/v1/teams")).status_code for _ in statuses] == statuses
+        await proxy.stop()
 
 
 @pytest.mark.asyncio

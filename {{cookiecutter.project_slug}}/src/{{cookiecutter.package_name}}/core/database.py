@@ -39,6 +39,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout,
         "pool_recycle": settings.db_pool_recycle,
+        "pool_pre_ping": settings.db_pool_pre_ping,
     }
     if settings.db_null_pool:
         # A connection per session, closed after it: the pooling is PgBouncer's.
@@ -52,8 +53,10 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
 
 def _replace_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     # A connection the server closed (restart, idle timeout, PgBouncer) is known to the
-    # driver without a round trip; this error makes the pool connect anew and go on. It
-    # replaces pool_pre_ping, which costs three round trips per request with asyncpg.
+    # driver without a round trip; this error makes the pool connect anew and go on.
+    # pool_pre_ping (DB_POOL_PRE_PING) also finds one that a NAT or firewall forgot while
+    # idle, which fails only when used; it costs three round trips per request with
+    # asyncpg (BEGIN, ping, ROLLBACK), so it is off unless the network needs it.
     if dbapi_connection.driver_connection.is_closed():
         raise DisconnectionError("The database closed this pooled connection")
 

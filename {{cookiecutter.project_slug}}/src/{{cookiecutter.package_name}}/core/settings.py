@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     db_pool_timeout: float = 5.0
     # Seconds after which a pooled connection is replaced, before servers or proxies drop it.
     db_pool_recycle: int = 1800
+    # Test each pooled connection with a round trip before use (see core/database.py).
+    db_pool_pre_ping: bool = False
     # Seconds to wait for a new connection when the database does not answer.
     db_connect_timeout: float = 5.0
     # Seconds a statement may take before it is cancelled and the request answered 503: no
