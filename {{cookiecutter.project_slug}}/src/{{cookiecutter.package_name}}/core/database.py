@@ -34,16 +34,18 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
             "prepared_statement_cache_size": 0,
             "prepared_statement_name_func": _unique_statement_name,
         }
-    pool_args: dict[str, Any] = {
-        "pool_size": settings.db_pool_size,
-        "max_overflow": settings.db_max_overflow,
-        "pool_timeout": settings.db_pool_timeout,
-        "pool_recycle": settings.db_pool_recycle,
-        "pool_pre_ping": settings.db_pool_pre_ping,
-    }
+    pool_args: dict[str, Any]
     if settings.db_null_pool:
         # A connection per session, closed after it: the pooling is PgBouncer's.
         pool_args = {"poolclass": NullPool}
+    else:
+        pool_args = {
+            "pool_size": settings.db_pool_size,
+            "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_pool_timeout,
+            "pool_recycle": settings.db_pool_recycle,
+            "pool_pre_ping": settings.db_pool_pre_ping,
+        }
     engine = create_async_engine(
         database_url, echo=settings.db_echo, connect_args=connect_args, **pool_args
     )
