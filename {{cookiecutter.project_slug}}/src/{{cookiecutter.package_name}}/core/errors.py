@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class ErrorBody(BaseModel):
@@ -83,6 +84,7 @@ BODY_ERRORS: dict[int | str, dict[str, object]] = {
 
 
 def register_error_handlers(app: FastAPI) -> None:
+    _answer_content_too_large_in_json(app)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
@@ -152,3 +154,62 @@ async def _driver_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
     return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "Database unavailable; try again shortly")
+
+
+def _answer_content_too_large_in_json(app: FastAPI) -> None:
+    """Every 413 as the ErrorBody that BODY_ERRORS declares, whichever way it was detected.
+
+    FastAPI's `max_body_size` raises an HTTPException(413) while a body without a
+    Content-Length is read (the handler below words it), but refuses a declared
+    Content-Length over the limit in a plain-text response of its own, sent from a layer
+    outside every middleware and handler the app may add. Only a wrapper around the whole
+    middleware stack sees that response, so the stack the app builds is wrapped.
+    """
+    limit = app.max_body_size
+    detail = f"Body too large: at most {limit} bytes" if limit is not None else "Body too large"
+
+    async def too_large(_request: Request, _exc: Exception) -> JSONResponse:
+        return _error(status.HTTP_413_CONTENT_TOO_LARGE, detail)
+
+    app.add_exception_handler(status.HTTP_413_CONTENT_TOO_LARGE, too_large)
+    build_middleware_stack = app.build_middleware_stack
+
+    def build_wrapped_stack() -> ASGIApp:
+        return _JSONContentTooLarge(build_middleware_stack(), detail)
+
+    # Starlette builds the stack on the first request, after every handler and middleware is added.
+    app.build_middleware_stack = build_wrapped_stack  # type: ignore[method-assign]
+
+
+class _JSONContentTooLarge:
+    """Replaces a 413 response that is not JSON by `{"detail": ...}`."""
+
+    def __init__(self, app: ASGIApp, detail: str) -> None:
+        self.app = app
+        self.detail = detail
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replacing = False
+
+        async def send_json(message: Message) -> None:
+            nonlocal replacing
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                replacing = not _is_json(message)
+            if not replacing:
+                await send(message)
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                response = _error(status.HTTP_413_CONTENT_TOO_LARGE, self.detail)
+                await response(scope, receive, send)
+
+        await self.app(scope, receive, send_json)
+
+
+def _is_json(start: Message) -> bool:
+    headers: list[tuple[bytes, bytes]] = start.get("headers", [])
+    return any(
+        name.lower() == b"content-type" and value.startswith(b"application/json")
+        for name, value in headers
+    )
