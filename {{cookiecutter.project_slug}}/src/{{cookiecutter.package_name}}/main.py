@@ -25,7 +25,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # A request allocates thousands of short-lived objects (ORM rows, models), so by default
     # the collector runs several times per request and its older generations rescan all
     # that the imports created. Freezing those and collecting young objects less often
-    # serves about 15% more list requests per second (the template's bench/ measures it).
+    # serves about 15% more list requests per second.
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD)
     yield
