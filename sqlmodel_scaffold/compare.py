@@ -25,16 +25,23 @@ from .entities import AnswerError
 
 # Two renders for a diff: no install, no test run, no git.
 QUIET = {"run_tests": False, "init_git": False}
+# What cookiecutter reads as a boolean on the command line (its YesNoPrompt), lowercased.
+BOOLEAN_WORDS = {"1", "true", "t", "yes", "y", "on", "0", "false", "f", "no", "n", "off"}
 
 
 def parse_pairs(pairs: Sequence[str]) -> dict[str, str]:
-    """`key=value` strings as a dict; AnswerError on anything else or an unknown key."""
+    """`key=value` strings as a dict; AnswerError on anything else, an unknown key or an impossible value."""
     known = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
     answers = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or key not in known or key.startswith("_"):
             raise AnswerError(f"{pair!r} is not key=value with a key from cookiecutter.json (e.g. database=sqlite)")
+        default = known[key]
+        if isinstance(default, list) and value not in default:
+            raise AnswerError(f"{key} {value!r} is not one of {', '.join(default)}")
+        if isinstance(default, bool) and value.strip().lower() not in BOOLEAN_WORDS:
+            raise AnswerError(f"{key} must be yes or no (true/false), not {value!r}")
         answers[key] = value
     return answers
 
@@ -44,7 +51,10 @@ def check_answers(extra: dict[str, Any]) -> None:
 
     Done before rendering, so a mistake is one ERROR line rather than cookiecutter's traceback.
     """
-    context = generate_context(str(TEMPLATE_DIR / "cookiecutter.json"), extra_context={**extra, **QUIET})
+    try:
+        context = generate_context(str(TEMPLATE_DIR / "cookiecutter.json"), extra_context={**extra, **QUIET})
+    except ValueError as error:  # cookiecutter's own refusal of a value (a choice, a boolean)
+        raise AnswerError(str(error)) from None
     validate(prompt_for_config(context, no_input=True))
 
 
@@ -52,9 +62,16 @@ def render(extra: dict[str, Any], output_dir: Path) -> Path:
     """Generate with cookiecutter's command line, whose hook output is kept out of the diff."""
     pairs = [f"{key}={'yes' if value is True else 'no' if value is False else value}" for key, value in extra.items()]
     command = [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE_DIR), "-o", str(output_dir), *pairs]
-    subprocess.run(command, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).rstrip().splitlines()[-15:])
+        raise RenderError(f"cookiecutter failed to render {' '.join(pairs)}:\n{tail}")
     [project] = output_dir.iterdir()
     return project
+
+
+class RenderError(Exception):
+    """The template itself failed to render answers that passed validation."""
 
 
 def files(root: Path) -> dict[str, Path]:
@@ -96,12 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_answers(right)
     except AnswerError as error:
         print(f"ERROR: {error}", file=sys.stderr)
-        return 2
+        return 1
     left_name = " ".join(args.left) or "defaults"
     right_name = " ".join(args.right) or "defaults"
     with tempfile.TemporaryDirectory() as scratch:
-        left_dir = render({**left, **QUIET}, Path(scratch) / "left")
-        right_dir = render({**right, **QUIET}, Path(scratch) / "right")
+        try:
+            left_dir = render({**left, **QUIET}, Path(scratch) / "left")
+            right_dir = render({**right, **QUIET}, Path(scratch) / "right")
+        except RenderError as error:
+            print(f"ERROR: {error}", file=sys.stderr)
+            return 1
         diff, summary = compare(left_dir, right_dir, "left", "right")
     print(diff, end="")
     print(f"\n{len(summary)} files differ between left ({left_name}) and right ({right_name}):")

@@ -6,6 +6,9 @@ import subprocess
 from pathlib import Path
 
 COMMIT_MESSAGE = "Initial commit: generated from the FastAPI + async SQLModel template"
+# The branch the generated CI workflow runs on; git before 3.0 would otherwise name it master
+# (or whatever init.defaultBranch says).
+BRANCH = "main"
 
 
 def git(project_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -13,7 +16,7 @@ def git(project_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def first_commit(project_dir: Path, author_name: str, author_email: str) -> str:
-    """`git init` and commit everything not ignored; return the commit's short hash.
+    """`git init` on branch main and commit everything not ignored; return the commit's short hash.
 
     Without a git identity of the user's own, the template's author answers sign the commit.
     Raises RuntimeError with git's message when git is missing or refuses.
@@ -24,7 +27,7 @@ def first_commit(project_dir: Path, author_name: str, author_email: str) -> str:
         [] if _has_identity(project_dir) else ["-c", f"user.name={author_name}", "-c", f"user.email={author_email}"]
     )
     steps = {
-        "init": ["init", "--quiet"],
+        "init": ["init", "--quiet", f"--initial-branch={BRANCH}"],
         "add": ["add", "--all"],
         "commit": [*identity, "commit", "--quiet", "--no-verify", "--message", COMMIT_MESSAGE],
     }

@@ -5,6 +5,8 @@ render, so this module is importable there; the hooks, which run in a
 subprocess, find the package again through `template_dir`.
 """
 
+import os
+
 from jinja2 import Environment
 from jinja2.ext import Extension
 
@@ -13,10 +15,25 @@ from .entities import Plan, parse
 from .filters import FILTERS
 
 
+def _working_directory() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # the directory was removed under the process
+        return None
+
+
+# Where the cookiecutter process was started. Cookiecutter creates its first Jinja environment
+# (which imports this module) before it changes directory, and runs the hooks from the template
+# directory with the project as their working directory; PWD in a hook's environment is only
+# right when a shell started cookiecutter. The post-generation hook prints paths relative to it.
+CALLER_CWD = _working_directory()
+
+
 class ScaffoldExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
+        environment.globals["caller_cwd"] = CALLER_CWD
         environment.filters.update(FILTERS)
         environment.filters["entity_plan"] = entity_plan
 

@@ -62,6 +62,24 @@ def install_steps(project_dir: Path, uv: str | None) -> list[tuple[str, list[str
     ]
 
 
+def venv_uv(project_dir: Path) -> Path:
+    return venv_python(project_dir).with_name("uv.exe" if os.name == "nt" else "uv")
+
+
+def uv_install_steps(project_dir: Path) -> list[tuple[str, list[str]]]:
+    """(label, command) pairs that put uv from the package index into the project's .venv.
+
+    For `uv lock` when uv is not installed: the lock is what CI and the Dockerfile install from.
+    The .venv is made first if the test run did not make it.
+    """
+    steps = []
+    if not venv_python(project_dir).exists():
+        steps.append(("venv", [sys.executable, "-m", "venv", ".venv"]))
+    pip = [str(venv_python(project_dir)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    steps.append(("uv (pip install uv)", [*pip, "uv"]))
+    return steps
+
+
 def test_command(project_dir: Path) -> list[str]:
     return [str(venv_python(project_dir)), "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider"]
 

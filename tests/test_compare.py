@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 from conftest import TEMPLATE
 
 SPEC = "entities=team, hero:team"
@@ -35,10 +36,25 @@ def test_the_same_answers_render_identical_trees() -> None:
 
 def test_a_bad_override_is_one_error_line() -> None:
     result = compare("--left", "databse=sqlite")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr == (
         "ERROR: 'databse=sqlite' is not key=value with a key from cookiecutter.json (e.g. database=sqlite)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("override", "error"),
+    [
+        ("database=oracle", "ERROR: database 'oracle' is not one of postgresql, sqlite\n"),
+        ("soft_delete=maybe", "ERROR: soft_delete must be yes or no (true/false), not 'maybe'\n"),
+        ("entities=class", "ERROR: entity 'class': 'class' is a Python keyword"),
+    ],
+)
+def test_a_bad_value_is_one_error_line_without_a_traceback(override: str, error: str) -> None:
+    result = compare("--left", override)
+    assert result.returncode == 1
+    assert result.stderr.startswith(error), result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
 def test_pagination_styles_differ_in_code_but_not_in_the_schema() -> None:

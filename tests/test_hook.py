@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import TEMPLATE, tree_differences
 
 AUTHOR = ("Ada Lovelace", "ada@example.com")
@@ -57,15 +58,51 @@ def test_uv_installs_the_tests_pass_and_one_commit_holds_the_tree(tmp_path: Path
     ]
     # No identity in the git config: the author answers sign the commit.
     assert git(project, "log", "--format=%an <%ae>") == f"{AUTHOR[0]} <{AUTHOR[1]}>"
+    # The generated CI workflow runs on pushes to main.
+    assert git(project, "branch", "--show-current") == "main"
 
 
-def test_without_uv_venv_and_pip_install_and_the_tests_pass(tmp_path: Path) -> None:
+def test_without_uv_pip_installs_uv_locks_and_the_ci_workflow_steps_pass(tmp_path: Path) -> None:
     env = environment(tmp_path, with_uv=False)
-    result = generate(tmp_path, env, *SMALL_SPEC, "init_git=no")
+    result = generate(tmp_path / "out", env, *SMALL_SPEC)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "install (pip)" in result.stdout
     assert " passed" in next(line for line in result.stdout.splitlines() if "tests (pytest)" in line)
-    assert not (tmp_path / "hero-service" / ".git").exists()
+    assert "uv (pip install uv)" in result.stdout and "lock (uv lock)" in result.stdout, result.stdout
+    project = tmp_path / "out" / "hero-service"
+    assert git(project, "branch", "--show-current") == "main"
+    assert git(project, "ls-files", "uv.lock") == "uv.lock"
+    assert git(project, "status", "--porcelain") == ""
+
+    # The generated CI workflow's steps, run here (on SQLite), with the uv the hook put in .venv.
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    [job] = workflow["jobs"].values()
+    steps = [step["run"] for step in job["steps"] if "run" in step]
+    assert steps == ["uv sync --locked", "make lint", "make test"]
+    uv = project / ".venv" / "bin" / "uv"
+    for step in steps:
+        command = f"{uv} {step.removeprefix('uv ')}" if step.startswith("uv ") else step
+        done = subprocess.run(command, shell=True, cwd=project, env=env, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, f"{step}:\n{done.stdout}{done.stderr}"
+
+
+@pytest.mark.parametrize(
+    ("output_dir", "shown"),
+    [("projects", "projects/hero-service"), ("../out", "{tmp_path}/out/hero-service")],
+    ids=["below", "elsewhere"],
+)
+def test_next_names_the_project_from_where_cookiecutter_ran(tmp_path: Path, output_dir: str, shown: str) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    args = [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE), "-o", output_dir, *SMALL_SPEC]
+    env = environment(tmp_path, PWD="/somewhere/stale")  # a parent process's PWD is no guide
+    result = subprocess.run(
+        [*args, "run_tests=no", "init_git=no"], capture_output=True, text=True, env=env, cwd=here, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    next_line = result.stdout.splitlines()[-1]
+    assert next_line.startswith(f"Next: cd {shown.format(tmp_path=tmp_path)} && make "), next_line
+    assert (here / next_line.split()[2]).is_dir()
 
 
 @pytest.fixture

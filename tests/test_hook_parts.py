@@ -1,12 +1,13 @@
 """The hook's parts, one by one: the answers file, the installer's choices and its readings."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from sqlmodel_scaffold import project_tests
+from sqlmodel_scaffold import TEMPLATE_DIR, hooks, project_tests
 from sqlmodel_scaffold.git_repo import first_commit, git
-from sqlmodel_scaffold.replay import replay_context
+from sqlmodel_scaffold.replay import replay_context, saved_answers_file
 
 UV_OFFLINE = """error: Failed to fetch: `http://127.0.0.1:9/simple/fastapi/`
   Caused by: error sending request for url (http://127.0.0.1:9/simple/fastapi/)
@@ -16,6 +17,8 @@ ERROR: No matching distribution found for hatchling"""
 UV_CONFLICT = """  x No solution found when resolving dependencies:
   `-> Because only fastapi<0.1 is available and your project depends on fastapi>=0.115, we can conclude
       that your project's requirements are unsatisfiable."""
+PIP_OFFLINE_UV = """WARNING: Retrying ... Failed to establish a new connection: [Errno 111] Connection refused
+ERROR: Could not find a version that satisfies the requirement uv (from versions: none)"""
 PYTEST_FAILED = """F.
 FAILED tests/test_teams.py::test_create - assert 500 == 201
 ERROR tests/test_heroes.py::test_list - RuntimeError: boom
@@ -81,3 +84,128 @@ def test_a_configured_identity_signs_the_commit(tmp_path: Path, monkeypatch: pyt
     (project / "README.md").write_text("hello\n")
     first_commit(project, "Your Name", "you@example.com")
     assert git(project, "log", "--format=%an <%ae>").stdout.strip() == "Grace Hopper <grace@example.com>"
+
+
+def test_the_first_commit_is_on_main_whatever_git_defaults_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = master\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "README.md").write_text("hello\n")
+    first_commit(project, "Ada Lovelace", "ada@example.com")
+    assert git(project, "branch", "--show-current").stdout.strip() == "main"
+
+
+def test_uv_comes_from_the_index_into_the_projects_venv(tmp_path: Path) -> None:
+    (_, make_venv), (_, install_uv) = project_tests.uv_install_steps(tmp_path)
+    assert make_venv[1:] == ["-m", "venv", ".venv"]
+    assert install_uv[0] == str(tmp_path / ".venv" / "bin" / "python") and install_uv[-1] == "uv"
+    project_tests.venv_python(tmp_path).parent.mkdir(parents=True)
+    project_tests.venv_python(tmp_path).touch()
+    assert [label for label, _ in project_tests.uv_install_steps(tmp_path)] == ["uv (pip install uv)"]
+    assert project_tests.venv_uv(tmp_path) == tmp_path / ".venv" / "bin" / "uv"
+
+
+def fake_run(outputs: dict[str, tuple[bool, str]], ran: list[list[str]]) -> object:
+    """project_tests.run that answers by the command's last word, and records what ran."""
+
+    def run(command: list[str], _project_dir: Path, _timeout: int) -> project_tests.Result:
+        ran.append(command)
+        ok, output = outputs.get(command[-1], (True, ""))
+        return project_tests.Result(ok, output, 0.1)
+
+    return run
+
+
+def test_without_uv_the_lock_uses_uv_from_the_projects_venv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[list[str]] = []
+    monkeypatch.setattr(project_tests, "run", fake_run({}, ran))
+    assert hooks.lock(tmp_path, None, "hero-service")
+    assert ran[-2][-4:] == ["install", "--quiet", "--disable-pip-version-check", "uv"]
+    assert ran[-1] == [str(tmp_path / ".venv" / "bin" / "uv"), "lock"]
+
+
+def test_with_uv_or_a_lock_already_there_nothing_is_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[list[str]] = []
+    monkeypatch.setattr(project_tests, "run", fake_run({}, ran))
+    assert hooks.lock(tmp_path, "/usr/bin/uv", "hero-service")
+    assert ran == [["/usr/bin/uv", "lock"]]
+    (tmp_path / "uv.lock").touch()
+    assert hooks.lock(tmp_path, None, "hero-service")
+    assert len(ran) == 1
+
+
+def test_no_index_for_uv_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ran: list[list[str]] = []
+    monkeypatch.setattr(project_tests, "run", fake_run({"uv": (False, PIP_OFFLINE_UV)}, ran))
+    assert not hooks.lock(tmp_path, None, "../hero-service")
+    assert not any(command[-1] == "lock" for command in ran)
+    warning = capsys.readouterr().err
+    assert warning.startswith("WARNING: no package index could be reached, so there is no uv.lock")
+    assert "cd ../hero-service && uv lock" in warning
+
+
+@pytest.mark.parametrize(
+    ("project", "cwd", "shown"),
+    [
+        ("/home/ada/src/hero-service", "/home/ada/src", "hero-service"),
+        ("/home/ada/src/hero-service", "/home/ada", "src/hero-service"),
+        ("/home/ada/hero-service", "/home/ada/templates/fastapi", "/home/ada/hero-service"),
+        ("/home/ada/my projects/hero-service", "/home/ada/templates", "'/home/ada/my projects/hero-service'"),
+        ("/home/ada/hero-service", None, "/home/ada/hero-service"),
+    ],
+)
+def test_the_next_step_names_the_project_from_where_the_user_stands(project: str, cwd: str | None, shown: str) -> None:
+    assert hooks.shown_path(Path(project), cwd) == shown
+
+
+ANSWERS = {
+    "project_name": "Hero Service",
+    "entities": "class",
+    "_template": ".",
+    "_output_dir": "/home/ada/src",
+    "_repo_dir": ".",
+}
+
+
+@pytest.fixture
+def replay_dir(tmp_path: Path) -> dict[str, str]:
+    """A cookiecutter user config that moves the replay directory into tmp_path; the environment naming it."""
+    config = tmp_path / "cookiecutterrc"
+    config.write_text(f"default_context:\n  author_name: Ada\nreplay_dir: '{tmp_path / 'replay'}'\n")
+    (tmp_path / "replay").mkdir()
+    return {"COOKIECUTTER_CONFIG": str(config)}
+
+
+def saved(tmp_path: Path, name: str, answers: dict[str, str]) -> Path:
+    path = tmp_path / "replay" / f"{name}.json"
+    path.write_text(json.dumps({"cookiecutter": answers, "_cookiecutter": {"project_name": "Hero Service"}}))
+    return path
+
+
+def test_the_saved_answers_are_found_in_the_configured_replay_dir(tmp_path: Path, replay_dir: dict[str, str]) -> None:
+    assert saved_answers_file(ANSWERS, replay_dir) is None
+    saved(tmp_path, "other-template", {**ANSWERS, "entities": "hero"})
+    assert saved_answers_file(ANSWERS, replay_dir) is None
+    path = saved(tmp_path, "fastapi-template", ANSWERS)
+    assert saved_answers_file(ANSWERS, replay_dir) == path
+
+
+def test_the_retry_hint_is_a_command_to_rerun_with_the_saved_answers(
+    tmp_path: Path, replay_dir: dict[str, str]
+) -> None:
+    assert hooks.retry_hint(ANSWERS, str(TEMPLATE_DIR), replay_dir) is None  # nothing saved
+    path = saved(tmp_path, TEMPLATE_DIR.name, ANSWERS)
+    hint = hooks.retry_hint(ANSWERS, str(TEMPLATE_DIR), replay_dir)
+    assert hint is not None
+    assert hint.startswith(f"To retry without retyping: fix the answer in {path}, then run: ")
+    assert hint.endswith(" -m cookiecutter --replay --output-dir /home/ada/src .")
+    # A replay file named otherwise (saved after --replay-file) is named in the command.
+    path.rename(path.with_name("hero-service.json"))
+    hint = hooks.retry_hint(ANSWERS, str(TEMPLATE_DIR), replay_dir)
+    assert hint is not None and f"--replay-file {path.with_name('hero-service.json')} " in hint
+    assert hooks.retry_hint({**ANSWERS, "_commit": "0123abcd"}, str(TEMPLATE_DIR), replay_dir) is None  # cruft
