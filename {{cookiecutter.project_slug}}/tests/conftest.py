@@ -1,14 +1,20 @@
-"""Fixtures: one schema per test run, built by the migrations, and one rolled-back transaction per test.
+"""Fixtures: a database of the run's own, built by the migrations, and one rolled-back transaction per test.
 
-Set TEST_DATABASE_URL to run against PostgreSQL; without it the tests use SQLite in memory.
+Set TEST_DATABASE_URL (in the environment or `.env`) to run against PostgreSQL; without it the
+tests use SQLite in memory. The tests never touch the database it names: they create a database
+of their own next to it (`<name>_test_<random>`, on the same server, as the same user), run
+there, and drop it at the end; without the right to create databases they stop with a message.
+A SQLite file URL gets a fresh temporary file instead.
 """
 
 {% if cookiecutter.pagination == "cursor" -%}
 import base64
 import json
 {% endif -%}
-import os
+import secrets
+import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +22,32 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from httpx import ASGITransport, AsyncClient, Response
-from sqlalchemy import Connection, event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import Connection, event, make_url, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from {{ cookiecutter.package_name }}.core.database import create_engine, engine, session_factory
 from {{ cookiecutter.package_name }}.core.settings import get_settings
 from {{ cookiecutter.package_name }}.main import app
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite+aiosqlite:///:memory:")
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+ALEMBIC_INI = PROJECT_DIR / "alembic.ini"
+
+
+class SettingsForTests(BaseSettings):
+    """TEST_DATABASE_URL from the environment, else from the project's `.env`."""
+
+    model_config = SettingsConfigDict(env_file=PROJECT_DIR / ".env", extra="ignore")
+
+    test_database_url: str = "sqlite+aiosqlite:///:memory:"
+
+
+# Where the tests' own database is made; the tests never write to this one.
+TEST_DATABASE_URL = SettingsForTests().test_database_url
+# PostgreSQL's limit on identifiers, in bytes.
+MAX_NAME_LENGTH = 63
 # An id that no test creates, and ids the API refuses before it looks anything up.
 {%- if cookiecutter.primary_key == "uuid" %}
 MISSING_ID = "00000000-0000-7000-8000-000000000000"
@@ -50,16 +73,54 @@ def downgrade(connection: Connection) -> None:
     command.downgrade(alembic_config(connection), "base")
 
 
+@asynccontextmanager
+async def own_database(url: str) -> AsyncIterator[str]:
+    """A new, empty database for this run, next to the one `url` names; removed at the end."""
+    given = make_url(url)
+    if given.get_backend_name() == "sqlite":
+        if given.database in (None, "", ":memory:"):
+            yield url  # private to this process already
+            return
+        with tempfile.TemporaryDirectory(prefix="test-database-") as scratch:
+            yield given.set(database=str(Path(scratch) / "test.db")).render_as_string(False)
+        return
+    base = given.database or "test"
+    suffix = f"_test_{secrets.token_hex(4)}"
+    name = base.encode()[: MAX_NAME_LENGTH - len(suffix)].decode(errors="ignore") + suffix
+    # CREATE and DROP DATABASE cannot run inside a transaction.
+    admin = create_async_engine(given, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except (DBAPIError, OSError) as error:
+        await admin.dispose()
+        reason = str(error.orig if isinstance(error, DBAPIError) else error).strip().splitlines()
+        pytest.exit(
+            "The tests run in a database of their own, and could not create one on the server of "
+            f"TEST_DATABASE_URL ({given.render_as_string()}): {reason[0] if reason else repr(error)}. "
+            "The database it names was not touched: the tests need a server that answers and a "
+            "user allowed to create databases (ALTER ROLE ... CREATEDB).",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+    try:
+        yield given.set(database=name).render_as_string(False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
 @pytest.fixture(scope="session")
 async def test_engine() -> AsyncIterator[AsyncEngine]:
-    test_engine = create_engine(get_settings(), TEST_DATABASE_URL)
-    # The schema the tests use is the one the migrations build, as in production.
-    async with test_engine.begin() as connection:
-        await connection.run_sync(upgrade)
-    yield test_engine
-    async with test_engine.begin() as connection:
-        await connection.run_sync(downgrade)
-    await test_engine.dispose()
+    async with own_database(TEST_DATABASE_URL) as url:
+        test_engine = create_engine(get_settings(), url)
+        try:
+            # The schema the tests use is the one the migrations build, as in production.
+            async with test_engine.begin() as connection:
+                await connection.run_sync(upgrade)
+            yield test_engine
+        finally:
+            await test_engine.dispose()
 
 
 @pytest.fixture
