@@ -24,7 +24,10 @@ def pre_gen(answers: Mapping[str, Any], caller_cwd: str | None = None) -> int:
         validate(answers)
     except AnswerError as error:
         print(f"ERROR: {error}", file=sys.stderr)
-        hint = retry_hint(answers, caller_cwd, os.environ)
+        try:
+            hint = retry_hint(answers, caller_cwd, os.environ)
+        except OSError:  # a hint is a courtesy; never a traceback after the ERROR line
+            hint = None
         if hint:
             print(hint, file=sys.stderr)
         return 1
