@@ -1,9 +1,15 @@
-"""The entity syntax: one parser that validation, file names and code all read.
+"""The domain language: one parser that validation, file names and code all read.
 
-entities     := entity ("," entity)*
-entity       := name ["(" plural ")"] [":" parent]
-many_to_many := "" | pair ("," pair)*
-pair         := name "+" name
+entities     := entity (SEP entity)*
+many_to_many := "" | pair (SEP pair)*
+SEP          := "," | ";" | newline          (outside braces and parentheses)
+entity       := name ["(" plural ")"] [":" parent] [fields]
+pair         := name "+" name [fields]
+fields       := "{" item ("," item)* [","] "}"
+item         := field | "unique" "(" fname ("," fname)+ ")"
+field        := fname ":" type ["?"] modifier*
+
+The fields themselves are parsed in fieldspec.py; this module knows entities and how they relate.
 """
 
 import keyword
@@ -11,28 +17,40 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .errors import AnswerError
+from .fields import DEFAULT_STR_LENGTH, Field
+from .fieldspec import parse_fields
+from .splitting import split_top_level
 from .naming import SNAKE_NAME, kebab, normalise, pascal, pluralize
 
-
-class AnswerError(ValueError):
-    """A user's answer that cannot be used; the message is one line saying how to fix it."""
-
+__all__ = ["AnswerError", "Entity", "Link", "Plan", "parse"]
 
 # Modules of the generated package and tests that an entity's folder must not replace.
-RESERVED_MODULES = {"api", "conftest", "core", "health", "main", "migrations", "models", "tests"}
-# Fields every entity has; an entity of that name would clash as a parent attribute.
+RESERVED_MODULES = {"api", "conftest", "core", "factories", "health", "links", "main", "migrations", "models", "tests"}
+# Fields entities without braces have; an entity of that name would clash as a reference attribute.
 RESERVED_FIELDS = {"attributes", "created_at", "deleted_at", "description", "id", "name", "parent", "updated_at"}
 # Long names make PostgreSQL truncate constraint names (63 bytes at most).
 MAX_NAME_LENGTH = 20
 
-_ENTITY = re.compile(r"^(?P<name>[^():]+?)\s*(?:\(\s*(?P<plural>[^():]*?)\s*\))?\s*(?::\s*(?P<parent>[^():]*?))?$")
+_HEAD = re.compile(r"^(?P<name>[^():{}]+?)\s*(?:\(\s*(?P<plural>[^():{}]*?)\s*\))?\s*(?::\s*(?P<parent>[^():{}]*?))?$")
+
+
+def _default_fields(owner: str) -> tuple[Field, ...]:
+    """What an entity declared without braces has, as it always had."""
+    return (
+        Field(owner, "name", "str", length=DEFAULT_STR_LENGTH, unique=True),
+        Field(owner, "description", "str", optional=True, length=2000),
+        Field(owner, "attributes", "object", has_default=True),
+    )
 
 
 @dataclass(frozen=True)
 class Entity:
     name: str  # snake_case singular: blog_post
     plural: str  # snake_case plural: blog_posts; also the package folder
-    parent: str | None  # name of the entity this one belongs to
+    fields: tuple[Field, ...]
+    composite_uniques: tuple[tuple[str, ...], ...] = ()  # unique(a, b), as field names
+    declared: bool = True  # written with braces (False: the default fields)
 
     @property
     def class_name(self) -> str:
@@ -52,28 +70,61 @@ class Entity:
         return self.name.replace("_", " ")
 
     @property
+    def article(self) -> str:
+        """`a book`, `an author`."""
+        return f"{'an' if self.name[0] in 'aeiou' else 'a'} {self.label}"
+
+    @property
+    def references(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.is_reference)
+
+    @property
+    def shown_fields(self) -> tuple[Field, ...]:
+        """Fields in the public models: every one but the hidden ones."""
+        return tuple(f for f in self.fields if not f.hidden)
+
+    @property
+    def hidden_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.hidden)
+
+    @property
+    def tree_field(self) -> Field | None:
+        """The reference to the entity itself, which makes a tree."""
+        return next((f for f in self.references if f.target == self.name), None)
+
+    @property
     def is_tree(self) -> bool:
-        return self.parent == self.name
+        return self.tree_field is not None
 
     @property
     def read_model(self) -> str:
-        """The response model of a single read: with the parent embedded when there is one."""
-        if self.parent is None:
+        """The response model of a read: with every referenced row embedded."""
+        if not self.references:
             return f"{self.class_name}Public"
-        return f"{self.class_name}PublicWith{pascal(self.parent_attr)}"
+        return f"{self.class_name}PublicWith" + "And".join(pascal(f.name) for f in self.references)
 
     @property
-    def parent_attr(self) -> str:
-        """The relationship attribute to the parent: `team`, or `parent` in a tree."""
-        return "parent" if self.is_tree else str(self.parent)
+    def unique_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Column tuples that must be unique: single `unique` fields, then `unique(a, b)`."""
+        by_name = {f.name: f for f in self.fields}
+        singles = tuple((f.column,) for f in self.fields if f.unique)
+        return singles + tuple(tuple(by_name[n].column for n in group) for group in self.composite_uniques)
+
+    @property
+    def sort_keys(self) -> tuple[str, ...]:
+        return ("id", *(f.column for f in self.fields if f.sortable), "created_at", "updated_at")
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
 
 @dataclass(frozen=True)
 class Link:
-    """A many-to-many pair, stored in a link table with a composite primary key."""
+    """A many-to-many pair, stored in a link table with a composite primary key and its own fields."""
 
     left: Entity
     right: Entity
+    fields: tuple[Field, ...] = ()
 
     @property
     def class_name(self) -> str:
@@ -82,6 +133,14 @@ class Link:
     @property
     def table(self) -> str:
         return f"{self.left.name}_{self.right.name}_link"
+
+    @property
+    def package(self) -> str:
+        """The module under links/ that holds its table and endpoints."""
+        return f"{self.left.name}_{self.right.name}"
+
+    def other(self, entity: Entity) -> Entity:
+        return self.right if entity == self.left else self.left
 
 
 @dataclass(frozen=True)
@@ -94,32 +153,42 @@ class Plan:
     def entity(self, name: str) -> Entity:
         return next(e for e in self.entities if e.name == name)
 
-    def parent_of(self, entity: Entity) -> Entity | None:
-        return self.entity(entity.parent) if entity.parent else None
+    @property
+    def all_fields(self) -> tuple[Field, ...]:
+        """Every field of every entity and link."""
+        return tuple(f for e in self.entities for f in e.fields) + tuple(f for link in self.links for f in link.fields)
 
-    def children_of(self, entity: Entity) -> tuple[Entity, ...]:
-        """Other entities that belong to this one (a tree's own children are not listed)."""
-        return tuple(e for e in self.entities if e.parent == entity.name and not e.is_tree)
+    @property
+    def field_types(self) -> set[str]:
+        """Every type some entity or link declares (for dependencies and imports)."""
+        return {f.type for f in self.all_fields}
+
+    def referrers_of(self, entity: Entity) -> tuple[tuple[Entity, Field], ...]:
+        """Every (entity, reference field) that points at this entity, itself included."""
+        return tuple((e, f) for e in self.entities for f in e.references if f.target == entity.name)
+
+    def children_of(self, entity: Entity) -> tuple[tuple[Entity, Field], ...]:
+        """Other entities that reference this one through exactly one field: `GET /<plural>/{id}/<children>`."""
+        found = []
+        for other in self.entities:
+            refs = [f for f in other.references if f.target == entity.name]
+            if other != entity and len(refs) == 1:
+                found.append((other, refs[0]))
+        return tuple(found)
 
     def links_of(self, entity: Entity) -> tuple[tuple[Link, Entity], ...]:
         """Each link this entity takes part in, with the entity on the other side."""
-        pairs = []
-        for link in self.links:
-            if link.left == entity:
-                pairs.append((link, link.right))
-            elif link.right == entity:
-                pairs.append((link, link.left))
-        return tuple(pairs)
+        return tuple((link, link.other(entity)) for link in self.links if entity in (link.left, link.right))
 
     @cached_property
     def in_dependency_order(self) -> tuple[Entity, ...]:
-        """Parents before children, otherwise as listed (tables are created in this order)."""
+        """Referenced entities before those that reference them, otherwise as listed."""
         ordered: list[Entity] = []
         pending = list(self.entities)
         while pending:
             for entity in pending:
-                parent = self.parent_of(entity)
-                if parent is None or parent == entity or parent in ordered:
+                targets = {f.target for f in entity.references} - {entity.name}
+                if targets <= {e.name for e in ordered}:
                     ordered.append(entity)
                     pending.remove(entity)
                     break
@@ -128,37 +197,80 @@ class Plan:
 
 def parse(entities: str, many_to_many: str = "") -> Plan:
     """Parse both answers, or raise AnswerError naming the first problem."""
-    parsed = tuple(_parse_entity(part) for part in _split(entities, "entities"))
-    if not parsed:
+    heads = [_parse_head(part) for part in split_top_level(entities, "entities")]
+    if not heads:
         raise AnswerError("entities is empty: name at least one entity, for example 'team, hero:team'")
-    _check_unique(parsed)
-    _check_parents(parsed)
+    _check_unique(heads)
+    names = {head.name for head in heads}
+    parsed = tuple(head.build(names) for head in heads)
+    _check_cycles(parsed)
     by_name = {e.name: e for e in parsed}
-    links = tuple(_parse_pair(part, by_name) for part in _split(many_to_many, "many_to_many"))
+    links = tuple(_parse_pair(part, by_name) for part in split_top_level(many_to_many, "many_to_many"))
     _check_links(links, parsed)
     return Plan(parsed, links)
 
 
-def _split(answer: str, key: str) -> list[str]:
-    if not isinstance(answer, str):
-        raise AnswerError(f"{key} must be text like 'team, hero:team', not {answer!r}")
-    parts = [part.strip() for part in answer.split(",")]
-    if parts == [""]:
-        return []
-    if "" in parts:
-        raise AnswerError(f"{key} {answer!r} has an empty item: remove the extra comma")
-    return parts
+@dataclass(frozen=True)
+class _Head:
+    """An entity as written, before its references can be checked against the other names."""
+
+    name: str
+    plural: str
+    parent: str | None
+    body: str | None  # the text between the braces, or None without braces
+    text: str
+
+    def build(self, names: set[str]) -> Entity:
+        if self.parent is not None and self.parent not in names:
+            raise AnswerError(
+                f"entity {self.name!r} belongs to {self.parent!r}, which is not in the list; "
+                f"add {self.parent!r} to entities or remove ':{self.parent}'"
+            )
+        shorthand = ()
+        if self.parent is not None:
+            # `hero:team` is `team: team?`; `category:category` is `parent: category?`, whose subtree goes with it.
+            tree = self.parent == self.name
+            attr = "parent" if tree else self.parent
+            shorthand = (Field(self.name, attr, "ref", optional=True, target=self.parent, cascade=tree),)
+        if self.body is None:
+            fields, uniques = _default_fields(self.name), ()
+        else:
+            fields, uniques = parse_fields(self.body, self.name, names, entity=True)
+        fields = (*fields, *shorthand) if self.body is None else (*shorthand, *fields)
+        _check_field_names(self.name, fields)
+        self_refs = [f for f in fields if f.is_reference and f.target == self.name]
+        if len(self_refs) > 1:
+            raise AnswerError(
+                f"entity {self.name!r} references itself through {len(self_refs)} fields "
+                f"({', '.join(f.name for f in self_refs)}); a tree has one parent: keep one"
+            )
+        for f in self_refs:
+            if not f.optional:
+                raise AnswerError(
+                    f"{self.name}.{f.name}: a required reference of {self.name!r} to itself means no first "
+                    f"{self.name} could exist; make it optional: '{f.name}: {self.name}?'"
+                )
+        return Entity(self.name, self.plural, fields, uniques, declared=self.body is not None)
 
 
-def _parse_entity(text: str) -> Entity:
-    match = _ENTITY.match(text)
+def _parse_head(text: str) -> _Head:
+    head, body = text, None
+    if "{" in text:
+        start = text.index("{")
+        if not text.rstrip().endswith("}"):
+            raise AnswerError(f"entity {text!r} has text after its closing '}}': start the next entity with ';'")
+        head, body = text[:start], text[start + 1 : text.rstrip().rindex("}")]
+        if not body.strip():
+            raise AnswerError(f"entity {head.strip()!r} has empty braces: declare its fields, or drop the braces")
+    match = _HEAD.match(head.strip())
     if not match:
         raise AnswerError(
-            f"entity {text!r} is not of the form name, name(plural) or name:parent; for example 'person(people):team'"
+            f"entity {head.strip()!r} is not of the form name, name(plural) or name:parent, followed by "
+            "optional {fields}; for example 'person(people):team'"
         )
-    name = _name(match["name"], f"entity {text!r}")
-    plural = _name(match["plural"], f"plural in {text!r}") if match["plural"] is not None else pluralize(name)
-    parent = _name(match["parent"], f"parent in {text!r}") if match["parent"] is not None else None
+    name = check_name(match["name"], f"entity {head.strip()!r}")
+    plural = check_name(match["plural"], f"plural in {head.strip()!r}") if match["plural"] is not None else pluralize(name)
+    parent = check_name(match["parent"], f"parent in {head.strip()!r}") if match["parent"] is not None else None
     if plural == name:
         raise AnswerError(
             f"entity {name!r} has the same singular and plural; give another plural, for example '{name}({name}_items)'"
@@ -169,10 +281,10 @@ def _parse_entity(text: str) -> Entity:
         raise AnswerError(
             f"entity {name!r} would make a package {plural!r}, which the generated project uses itself; choose another name"
         )
-    return Entity(name, plural, parent)
+    return _Head(name, plural, parent, body, text)
 
 
-def _name(raw: str, where: str) -> str:
+def check_name(raw: str, where: str, limit: int = MAX_NAME_LENGTH) -> str:
     name = normalise(raw)
     if not raw.strip():
         raise AnswerError(f"{where} has an empty name: write a name such as 'hero'")
@@ -180,64 +292,94 @@ def _name(raw: str, where: str) -> str:
         raise AnswerError(
             f"{where}: {raw.strip()!r} is not a valid name; use letters, digits, spaces, '-' or '_', starting with a letter"
         )
-    if len(name) > MAX_NAME_LENGTH:
-        raise AnswerError(f"{where}: {name!r} is longer than {MAX_NAME_LENGTH} characters; choose a shorter name")
+    if len(name) > limit:
+        raise AnswerError(f"{where}: {name!r} is longer than {limit} characters; choose a shorter name")
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise AnswerError(f"{where}: {name!r} is a Python keyword; choose another name, for example '{name}_item'")
     return name
 
 
-def _check_unique(entities: tuple[Entity, ...]) -> None:
-    seen: dict[str, Entity] = {}
-    for entity in entities:
-        for word in (entity.name, entity.plural):
+def _check_field_names(entity: str, fields: tuple[Field, ...]) -> None:
+    seen: dict[str, Field] = {}
+    for f in fields:
+        # A reference takes two names: the relationship (`author`) and the column (`author_id`).
+        for word in {f.name, f.column}:
+            other = seen.get(word)
+            if other is not None:
+                if other.name == f.name:
+                    raise AnswerError(f"{entity}.{f.name} is declared twice: keep one")
+                raise AnswerError(
+                    f"{entity}.{f.name} clashes with {entity}.{other.name} on the name {word!r}; rename one"
+                )
+            seen[word] = f
+
+
+def _check_unique(heads: list[_Head]) -> None:
+    seen: dict[str, _Head] = {}
+    for head in heads:
+        for word in (head.name, head.plural):
             other = seen.get(word)
             if other is None:
                 continue
-            if other.name == entity.name:
-                raise AnswerError(f"entity {entity.name!r} is listed twice: keep one")
+            if other.name == head.name:
+                raise AnswerError(f"entity {head.name!r} is listed twice: keep one")
             raise AnswerError(
-                f"entities {other.name!r} and {entity.name!r} clash on the name {word!r}; "
+                f"entities {other.name!r} and {head.name!r} clash on the name {word!r}; "
                 "rename one or give an explicit plural such as 'person(people)'"
             )
-        seen[entity.name] = entity
-        seen[entity.plural] = entity
+        seen[head.name] = head
+        seen[head.plural] = head
 
 
-def _check_parents(entities: tuple[Entity, ...]) -> None:
-    parents = {e.name: e.parent for e in entities}
-    for entity in entities:
-        if entity.parent is not None and entity.parent not in parents:
-            raise AnswerError(
-                f"entity {entity.name!r} belongs to {entity.parent!r}, which is not in the list; "
-                f"add {entity.parent!r} to entities or remove ':{entity.parent}'"
-            )
-    for entity in entities:
-        path = [entity.name]
-        current = entity.parent
-        while current is not None and current != path[-1]:
-            if current in path:
-                cycle = " -> ".join([*path[path.index(current) :], current])
+def _check_cycles(entities: tuple[Entity, ...]) -> None:
+    """References between different entities may not go round: no first row could be made and kept."""
+    targets = {e.name: [f.target for f in e.references if f.target != e.name] for e in entities}
+
+    def visit(name: str, path: list[str]) -> None:
+        for target in targets[name]:
+            assert target is not None
+            if target in path:
+                cycle = " -> ".join([*path[path.index(target) :], target])
                 raise AnswerError(
-                    f"entities form a cycle ({cycle}); only self-reference like 'category:category' is allowed"
+                    f"entities reference each other in a cycle ({cycle}); only a reference of an entity "
+                    "to itself is allowed, like 'category:category': drop one of the references"
                 )
-            path.append(current)
-            current = parents[current]
+            visit(target, [*path, target])
+
+    for entity in entities:
+        visit(entity.name, [entity.name])
 
 
 def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
-    sides = [side.strip() for side in text.split("+")]
+    head, body = text, None
+    if "{" in text:
+        start = text.index("{")
+        if not text.rstrip().endswith("}"):
+            raise AnswerError(f"many_to_many pair {text!r} has text after its closing '}}'")
+        head, body = text[:start], text[start + 1 : text.rstrip().rindex("}")]
+    sides = [side.strip() for side in head.split("+")]
     if len(sides) != 2 or not all(sides):
-        raise AnswerError(f"many_to_many pair {text!r} is not of the form 'hero+power'")
+        raise AnswerError(f"many_to_many pair {text!r} is not of the form 'hero+power' or 'hero+power {{ field: type }}'")
     names = [normalise(side) for side in sides]
     for side, name in zip(sides, names, strict=True):
         if name not in by_name:
             raise AnswerError(
-                f"many_to_many pair {text!r} names {side!r}, which is not in entities; add it to entities or fix the pair"
+                f"many_to_many pair {head.strip()!r} names {side!r}, which is not in entities; add it to entities or fix the pair"
             )
     if names[0] == names[1]:
-        raise AnswerError(f"many_to_many pair {text!r} links an entity to itself; name two different entities")
-    return Link(by_name[names[0]], by_name[names[1]])
+        raise AnswerError(f"many_to_many pair {head.strip()!r} links an entity to itself; name two different entities")
+    left, right = by_name[names[0]], by_name[names[1]]
+    fields: tuple[Field, ...] = ()
+    if body is not None:
+        if not body.strip():
+            raise AnswerError(f"many_to_many pair {head.strip()!r} has empty braces: declare its fields, or drop the braces")
+        owner = f"{left.name}_{right.name}_link"
+        fields, _ = parse_fields(body, owner, set(by_name), entity=False)
+        reserved = {"created_at", f"{left.name}_id", f"{right.name}_id"}
+        for f in fields:
+            if f.name in reserved:
+                raise AnswerError(f"{owner}.{f.name} is a column every link has; choose another name")
+    return Link(left, right, fields)
 
 
 def _check_links(links: tuple[Link, ...], entities: tuple[Entity, ...]) -> None:
@@ -252,8 +394,9 @@ def _check_links(links: tuple[Link, ...], entities: tuple[Entity, ...]) -> None:
         if key in seen:
             raise AnswerError(f"many_to_many links {link.left.name!r} and {link.right.name!r} twice: keep one pair")
         seen.add(key)
-        if link.left.parent == link.right.name or link.right.parent == link.left.name:
-            raise AnswerError(
-                f"many_to_many pair {link.left.name}+{link.right.name} repeats a belongs-to relation "
-                "between the same entities; keep one of the two"
-            )
+        for entity, other in ((link.left, link.right), (link.right, link.left)):
+            if any(f.target == other.name for f in entity.references):
+                raise AnswerError(
+                    f"many_to_many pair {link.left.name}+{link.right.name} repeats a reference "
+                    f"between the same entities ({entity.name} -> {other.name}); keep one of the two"
+                )

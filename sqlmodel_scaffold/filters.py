@@ -5,11 +5,13 @@ entity names, so the lines whose length depends on names are built here, the way
 ruff would write them.
 """
 
+import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
 
 LINE_LENGTH = 100  # the generated project's ruff line-length
+MAX_IDENTIFIER = 63  # PostgreSQL's limit on names
 
 
 def quoted(value: str) -> str:
@@ -58,11 +60,12 @@ def _from_import(module: str, names: Iterable[str]) -> str:
     return f"from {module} import (\n{body})"
 
 
-def def_line(name: str, params: Iterable[str], returns: str) -> str:
-    """A top-level `async def` line, laid out as ruff formats it."""
+def def_line(name: str, params: Iterable[str], returns: str, is_async: bool = True) -> str:
+    """A top-level `async def` (or `def`) line, laid out as ruff formats it."""
     params = list(params)
+    keyword = "async def" if is_async else "def"
     # Like black, ruff gives a lone parameter its own line and a trailing comma.
-    return _layout(f"async def {name}(", params, f") -> {returns}:", indent="", hug=len(params) > 1)
+    return _layout(f"{keyword} {name}(", params, f") -> {returns}:", indent="", hug=len(params) > 1)
 
 
 def call_line(head: str, args: Iterable[str], indent: str = "    ", tail: str = ")") -> str:
@@ -87,7 +90,56 @@ def _layout(head: str, items: list[str], tail: str, indent: str, hug: bool = Tru
     return f"{head}\n{body}{indent}{tail}"
 
 
+def tuple_literal(groups: Iterable[Iterable[str]]) -> str:
+    """`(("isbn",), ("member_id", "book_id"))`: a tuple of string tuples, as ruff writes it."""
+    inner = [_tuple([quoted(name) for name in group]) for group in groups]
+    return _tuple(inner)
+
+
+def _tuple(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def index_name(columns: Iterable[str], table: str) -> str:
+    """The generated core/tables.py's index_name: `ix_book_isbn`, or a hash where that is too long."""
+    name = "_".join(("ix", table, *columns))
+    if len(name) <= MAX_IDENTIFIER:
+        return name
+    return f"ix_{table}_{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+
+
+def string_tuple(names: Iterable[str]) -> str:
+    """`("member_id", "book_id")`."""
+    return _tuple([quoted(name) for name in names])
+
+
+def string_tuple_raw(items: Iterable[str]) -> str:
+    """`(a, b)` of items already written as Python."""
+    return _tuple(list(items))
+
+
+def assignment(head: str, items: list[str], brackets: str = "()", indent: str = "") -> str:
+    """`name = (a, b)`, `name: T = [a]` or `{k: v}`, laid out as ruff formats a collection.
+
+    A tuple of one item keeps its comma.
+    """
+    opening, closing = brackets
+    if not items:
+        return f"{indent}{head} = {brackets}"
+    if brackets == "()" and len(items) == 1:
+        line = f"{indent}{head} = ({items[0]},)"
+        if len(line) <= LINE_LENGTH:
+            return line
+    # Unlike a call's arguments, a collection that does not fit on one line takes one item per line.
+    return _layout(f"{indent}{head} = {opening}", items, closing, indent=indent, hug=False)
+
+
 FILTERS = {
+    "assignment": assignment,
+    "string_tuple": string_tuple,
+    "string_tuple_raw": string_tuple_raw,
+    "index_name": index_name,
+    "tuple_literal": tuple_literal,
     "quoted": quoted,
     "pyrepr": python_literal,
     "import_block": import_block,

@@ -1,4 +1,4 @@
-"""Rendering of the files that exist once per entity (cookiecutter cannot loop over files)."""
+"""Rendering of the files that exist once per entity and once per link (cookiecutter cannot loop over files)."""
 
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,21 +11,29 @@ from .entities import Plan
 from .filters import FILTERS
 
 ENTITY_FILES = TEMPLATE_DIR / "entity_files"
+LINK_FILES = TEMPLATE_DIR / "link_files"
 
 
 def render_entity_files(answers: Mapping[str, Any], plan: Plan, project_dir: Path) -> list[Path]:
-    """Render entity_files/ once for each entity into project_dir; return the files written."""
-    env = Environment(
-        loader=FileSystemLoader(ENTITY_FILES), keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False
-    )
-    env.filters.update(FILTERS)
-    templates = sorted(p.relative_to(ENTITY_FILES).as_posix() for p in ENTITY_FILES.rglob("*") if p.is_file())
+    """Render entity_files/ once for each entity and link_files/ once for each link; return the files written."""
     written = []
     for entity in plan.entities:
-        context = {"cookiecutter": answers, "plan": plan, "entity": entity}
-        for name in templates:
-            target = project_dir / env.from_string(name).render(context)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(env.get_template(name).render(context), encoding="utf-8")
-            written.append(target)
+        written += _render(ENTITY_FILES, {"cookiecutter": answers, "plan": plan, "entity": entity}, project_dir)
+    for link in plan.links:
+        written += _render(LINK_FILES, {"cookiecutter": answers, "plan": plan, "link": link}, project_dir)
+    return written
+
+
+def _render(folder: Path, context: Mapping[str, Any], project_dir: Path) -> list[Path]:
+    env = Environment(
+        loader=FileSystemLoader(folder), keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False
+    )
+    env.filters.update(FILTERS)
+    templates = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    written = []
+    for name in templates:
+        target = project_dir / env.from_string(name).render(context)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(env.get_template(name).render(context), encoding="utf-8")
+        written.append(target)
     return written

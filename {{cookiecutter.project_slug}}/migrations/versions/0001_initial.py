@@ -1,5 +1,6 @@
 {%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
 {%- set ID = "sa.Uuid()" if cookiecutter.primary_key == "uuid" else "sa.Integer()" -%}
+{%- set soft = cookiecutter.soft_delete -%}
 {%- macro foreign_key(table, column, target, ondelete) %}
         sa.ForeignKeyConstraint(
             ["{{ column }}"],
@@ -7,6 +8,21 @@
 {{ "name=op.f" | call_line([("fk_%s_%s_%s" % (table, column, target)) | quoted], indent="            ", tail="),") }}
             ondelete="{{ ondelete }}",
         ),
+{%- endmacro -%}
+{%- macro index(table, columns, unique=False, live=False) %}
+    op.create_index(
+        op.f("{{ columns | index_name(table) }}"),
+        "{{ table }}",
+        [{{ columns | map("quoted") | join(", ") }}],
+{%- if unique %}
+        unique=True,
+{%- endif %}
+{%- if live %}
+        # Partial: unique among rows that are not soft-deleted.
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+{%- endif %}
+    )
 {%- endmacro -%}
 """The initial schema: one table per entity{% if plan.links %} and one per many-to-many link{% endif %}.
 
@@ -26,59 +42,58 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # A migration keeps its own copy of the types: the models may change, this file must not.
-JSON_OBJECT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+JSON_VALUE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 TIMESTAMP = sa.DateTime(timezone=True)
-{%- if cookiecutter.soft_delete %}
+{%- if soft %}
 LIVE = sa.text("deleted_at IS NULL")
 {%- endif %}
+{%- for entity in plan.entities %}
+{%- for f in entity.fields if f.type == "enum" %}
+{{ f.enum_definition }}
+{%- endfor %}
+{%- endfor %}
+{%- for link in plan.links %}
+{%- for f in link.fields if f.type == "enum" %}
+{{ f.enum_definition }}
+{%- endfor %}
+{%- endfor %}
 
 
 def upgrade() -> None:
 {%- for entity in plan.in_dependency_order %}
-{%- set parent = plan.parent_of(entity) %}
     op.create_table(
         "{{ entity.table }}",
         sa.Column("id", {{ ID }}, nullable=False),
-        sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("description", sa.String(length=2000), nullable=True),
-        sa.Column("attributes", JSON_OBJECT, nullable=False),
-{%- if parent %}
-        sa.Column("{{ entity.parent_attr }}_id", {{ ID }}, nullable=True),
-{%- endif %}
+{%- for f in entity.fields %}
+{{ f.migration_column(ID) }}
+{%- endfor %}
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
-{%- if cookiecutter.soft_delete %}
+{%- if soft %}
         sa.Column("deleted_at", TIMESTAMP, nullable=True),
 {%- endif %}
         sa.PrimaryKeyConstraint("id", name=op.f("pk_{{ entity.table }}")),
-{%- if parent %}
-{{- foreign_key(entity.table, entity.parent_attr ~ "_id", parent.table, "CASCADE" if entity.is_tree else "SET NULL") }}
-{%- endif %}
+{%- for f in entity.references %}
+{{- foreign_key(entity.table, f.column, f.target, f.ondelete) }}
+{%- endfor %}
     )
-    op.create_index(
-        op.f("ix_{{ entity.table }}_name"),
-        "{{ entity.table }}",
-        ["name"],
-        unique=True,
-{%- if cookiecutter.soft_delete %}
-        # Partial: names are unique among rows that are not soft-deleted.
-        postgresql_where=LIVE,
-        sqlite_where=LIVE,
-{%- endif %}
-    )
-{%- if parent %}
-    op.create_index(
-        op.f("ix_{{ entity.table }}_{{ entity.parent_attr }}_id"),
-        "{{ entity.table }}",
-        ["{{ entity.parent_attr }}_id"],
-    )
-{%- endif %}
+{%- for f in entity.fields if f.is_reference or (f.index and not f.unique) %}
+{{- index(entity.table, [f.column]) }}
+{%- endfor %}
+{%- for group in entity.unique_groups %}
+{{- index(entity.table, group, unique=True, live=soft) }}
+{%- endfor %}
+{{- index(entity.table, ["created_at"]) }}
+{{- index(entity.table, ["updated_at"]) }}
 {%- endfor %}
 {%- for link in plan.links %}
     op.create_table(
         "{{ link.table }}",
         sa.Column("{{ link.left.name }}_id", {{ ID }}, nullable=False),
         sa.Column("{{ link.right.name }}_id", {{ ID }}, nullable=False),
+{%- for f in link.fields %}
+{{ f.migration_column(ID) }}
+{%- endfor %}
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint(
             "{{ link.left.name }}_id",
@@ -89,16 +104,12 @@ def upgrade() -> None:
 {{- foreign_key(link.table, side.name ~ "_id", side.table, "CASCADE") }}
 {%- endfor %}
     )
-    op.create_index(
-        op.f("ix_{{ link.table }}_{{ link.right.name }}_id"),
-        "{{ link.table }}",
-        ["{{ link.right.name }}_id"],
-    )
+{{- index(link.table, [link.right.name ~ "_id"]) }}
 {%- endfor %}
 
 
 def downgrade() -> None:
-    # Dropping a table drops its indexes; links first, then children before parents.
+    # Dropping a table drops its indexes; links first, then referencing tables before referenced ones.
 {%- for link in plan.links | reverse %}
     op.drop_table("{{ link.table }}")
 {%- endfor %}

@@ -6,10 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 {% set imports = [(".core.database", ["engine"]), (".core.errors", ["register_error_handlers"]), (".health", ["router as health_router"])] -%}
 {% for entity in plan.entities -%}
 {% set _ = imports.append(("." ~ entity.plural ~ ".router", ["router as " ~ entity.plural ~ "_router"])) -%}
+{% endfor -%}
+{% for link in plan.links -%}
+{% set _ = imports.append((".links." ~ link.package ~ ".router", ["router as " ~ link.package ~ "_link_router"])) -%}
 {% endfor -%}
 {{ imports | import_block }}
 
@@ -18,6 +22,10 @@ API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_000_000
 # Allocations between two young-generation collections (Python's default is 700).
 GC_THRESHOLD = 50_000
+
+
+def operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}"
 
 
 @asynccontextmanager
@@ -39,11 +47,17 @@ def create_app() -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         max_body_size=MAX_BODY_BYTES,
+        # Operation ids `<tag>-<function>` (`heroes-create_hero`): what generated clients name
+        # their methods after, instead of FastAPI's path-derived defaults.
+        generate_unique_id_function=operation_id,
     )
     register_error_handlers(app)
     app.include_router(health_router)
 {%- for entity in plan.entities %}
     app.include_router({{ entity.plural }}_router, prefix=API_PREFIX)
+{%- endfor %}
+{%- for link in plan.links %}
+    app.include_router({{ link.package }}_link_router, prefix=API_PREFIX)
 {%- endfor %}
     return app
 

@@ -5,9 +5,10 @@ from sqlmodel import SQLModel
 
 {% set imports = [] -%}
 {% for entity in plan.entities -%}
-{% set names = [entity.class_name] -%}
-{% for link in plan.links if link.left == entity %}{% set _ = names.append(link.class_name) %}{% endfor -%}
-{% set _ = imports.append(("." ~ entity.plural ~ ".models", names)) -%}
+{% set _ = imports.append(("." ~ entity.plural ~ ".models", [entity.class_name])) -%}
+{% endfor -%}
+{% for link in plan.links -%}
+{% set _ = imports.append((".links." ~ link.package ~ ".models", [link.class_name])) -%}
 {% endfor -%}
 {{ imports | import_block }}
 

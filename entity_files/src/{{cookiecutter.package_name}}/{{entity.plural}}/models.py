@@ -1,138 +1,159 @@
 {%- set E = entity.class_name -%}
-{%- set parent = plan.parent_of(entity) -%}
-{%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
 {%- set uuid = cookiecutter.primary_key == "uuid" -%}
 {%- set ID = "UUID" if uuid else "int" -%}
-{#- The parent id as requests give it: in updates and list filters. -#}
-{%- set PARENT_ID = "UUID | None = None" if uuid else "int | None = Field(default=None, ge=1, le=MAX_ID)" -%}
 {%- set soft = cookiecutter.soft_delete -%}
+{%- set refs = entity.references -%}
+{%- set enums = entity.fields | selectattr("type", "equalto", "enum") | list -%}
+{%- set types = entity.fields | map(attribute="type") | list -%}
+{%- set std = [] -%}
+{%- if "date" in types %}{% set _ = std.append(("datetime", ["date"])) %}{% endif -%}
+{%- if "decimal" in types %}{% set _ = std.append(("decimal", ["Decimal"])) %}{% endif -%}
+{%- if enums %}{% set _ = std.append(("enum", ["StrEnum"])) %}{% endif -%}
+{%- set _ = std.append(("typing", ["Literal"])) -%}
+{%- if entity.is_tree %}{% set _ = std.append(("typing", ["Optional"])) %}{% endif -%}
+{%- if "object" in types %}{% set _ = std.append(("typing", ["Any"])) %}{% endif -%}
+{%- if uuid or "uuid" in types %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
+{%- set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
+{%- if "json" in types %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
+{%- if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
+{%- if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
+{%- if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
+{%- if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
+{%- if refs %}{% set _ = third.append(("sqlmodel", ["Relationship"])) %}{% endif -%}
+{%- set own = [("..core.pagination", ["PageQuery", "SORT_DESCRIPTION"]), ("..core.tables", ["utc_now"]), ("..core.text", ["AlwaysShown", "StorableInput"])] -%}
+{%- if entity.unique_groups %}{% set _ = own.append(("..core.tables", ["unique_index"])) %}{% endif -%}
+{%- if enums %}{% set _ = own.append(("..core.tables", ["enum_column"])) %}{% endif -%}
+{%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
+{%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
+{%- if "url" in types %}{% set _ = own.append(("..core.text", ["Url"])) %}{% endif -%}
+{%- if entity.shown_fields | selectattr("type", "equalto", "decimal") | list %}{% set _ = own.append(("..core.tables", ["at_scale"])) %}{% set _ = third.append(("pydantic", ["field_validator"])) %}{% endif -%}
+{%- if uuid %}{% set _ = own.append(("..core.ids", ["new_id"])) %}{% elif refs %}{% set _ = own.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
+{%- for target in refs | map(attribute="target") | unique if target != entity.name -%}
+{%- set T = plan.entity(target) -%}
+{%- set _ = own.append(("..%s.models" % T.plural, [T.class_name, T.class_name ~ "Public"])) -%}
+{%- endfor -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
 
-from datetime import datetime
-from typing import Any{% if entity.is_tree %}, Optional{% endif %}
-{%- if uuid %}
-from uuid import UUID
-{%- endif %}
+{{ std | import_block }}
 
-from sqlmodel import Field, {% if parent %}Relationship, {% endif %}SQLModel
+{{ third | import_block }}
 
-{% set imports = [("..core.pagination", ["PageQuery"]), ("..core.tables", ["JSON_OBJECT", "utc_now"]), ("..core.text", ["StorableInput"])] -%}
-{% if soft %}{% set _ = imports.append(("..core.tables", ["unique_among_live_rows"])) %}{% endif -%}
-{% if uuid %}{% set _ = imports.append(("..core.ids", ["new_id"])) %}{% elif parent %}{% set _ = imports.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
-{% if parent and not entity.is_tree -%}
-{% set _ = imports.append(("..%s.models" % parent.plural, [parent.class_name, parent.class_name ~ "Public"])) -%}
-{% endif -%}
-{{ imports | import_block }}
+{{ own | import_block }}
+{%- for f in enums %}
+
+
+class {{ f.enum_class }}(StrEnum):
+{%- for word in f.words %}
+    {{ word | upper }} = "{{ word }}"
+{%- endfor %}
+{%- endfor %}
 
 
 class {{ E }}Base(SQLModel):
-{%- if soft %}
-    name: str = Field(min_length=1, max_length=255)
-{%- else %}
-    name: str = Field(min_length=1, max_length=255, unique=True, index=True)
+{%- for f in entity.shown_fields %}
+{{ f.model_line(ID) }}
+{%- endfor %}
+{%- if not entity.shown_fields %}
+    pass
 {%- endif %}
-    description: str | None = Field(default=None, max_length=2000)
-    attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_OBJECT)
-{%- if parent %}
-    {{ entity.parent_attr }}_id: {{ ID }} | None = Field(
-        default=None,
-{%- if not uuid %}
-        ge=1,
-        le=MAX_ID,
-{%- endif %}
-        foreign_key="{{ parent.table }}.id",
-        ondelete="{{ 'CASCADE' if entity.is_tree else 'SET NULL' }}",
-        index=True,
-    )
-{%- endif %}
+{%- for f in entity.shown_fields if f.type == "decimal" %}
+
+    @field_validator("{{ f.name }}")
+    @classmethod
+    def _{{ f.name }}_as_stored(cls, value: Decimal | None) -> Decimal | None:
+        # NUMERIC({{ f.precision }}, {{ f.scale }}) keeps {{ f.scale }} places: show what a read will show.
+        return at_scale(value, {{ f.scale }})
+{%- endfor %}
 
 
 class {{ E }}({{ E }}Base, table=True):
     __tablename__ = "{{ entity.table }}"
-{%- if soft %}
-    __table_args__ = (unique_among_live_rows("{{ entity.table }}", "name"),)
+{%- if entity.unique_groups %}
+{%- set indexes = [] %}
+{%- for group in entity.unique_groups %}
+{%- set _ = indexes.append("unique_index(%s)" % ((['"%s"' % entity.table] + (group | map("quoted") | list) + (["live_only=True"] if soft else [])) | join(", "))) %}
+{%- endfor %}
+{{ "__table_args__" | assignment(indexes, indent="    ") }}
 {%- endif %}
 
 {% if uuid %}    id: UUID = Field(default_factory=new_id, primary_key=True)
 {% else %}    id: int | None = Field(default=None, primary_key=True)
-{% endif %}    created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+{% endif -%}
+{%- for f in entity.hidden_fields %}
+{{ f.model_line(ID) }}
+{%- endfor %}
+    # Indexed: lists sort by them, and a cursor page seeks instead of sorting the table.
+    created_at: AwareDatetime = Field(default_factory=utc_now, index=True)
+    updated_at: AwareDatetime = Field(default_factory=utc_now, index=True)
 {%- if soft %}
-    # Set by DELETE; every read skips rows where it is set.
-    deleted_at: datetime | None = None
+    # Set by DELETE, cleared by restore; every read skips rows where it is set.
+    deleted_at: AwareDatetime | None = None
 {%- endif %}
-{%- if entity.is_tree %}
-    # lazy="raise": a hidden lazy load (impossible under asyncio) fails loudly at the
-    # line that needs it; the service loads the parent explicitly. Only the parent side
-    # is mapped: children are listed page by page, never as an unbounded collection.
+{%- for f in refs %}
+{%- set T = plan.entity(f.target) %}
+{%- set kwargs = ['"lazy": "raise"'] %}
+{%- if f.target == entity.name %}{% set _ = kwargs.append('"remote_side": "%s.id"' % E) %}{% endif %}
+{%- if (refs | selectattr("target", "equalto", f.target) | list | length) > 1 %}{% set _ = kwargs.append('"foreign_keys": "[%s.%s]"' % (E, f.column)) %}{% endif %}
+{%- if loop.first %}
+    # lazy="raise": a hidden lazy load (impossible under asyncio) fails loudly at the line
+    # that needs it; the service loads every reference in the same query as the row.
+    # Only this side is mapped: the other side's rows are listed page by page.
+{%- endif %}
+{%- if f.target == entity.name %}
     # Optional["..."], not "... | None": SQLAlchemy cannot evaluate the latter string.
-    parent: Optional["{{ E }}"] = Relationship(
-        sa_relationship_kwargs={"lazy": "raise", "remote_side": "{{ E }}.id"},
-    )
-{%- elif parent %}
-    # lazy="raise": a hidden lazy load (impossible under asyncio) fails loudly at the
-    # line that needs it; the service loads the {{ parent.label }} explicitly. Only this side is
-    # mapped: a {{ parent.label }}'s {{ entity.plural | replace("_", " ") }} are listed page by page, never as an unbounded collection.
-    {{ entity.parent_attr }}: {{ parent.class_name }} | None = Relationship(
-        sa_relationship_kwargs={"lazy": "raise"},
-    )
+    {{ f.name }}: Optional["{{ E }}"] = Relationship(
+{%- else %}
+    {{ f.name }}: {{ T.class_name }} | None = Relationship(
 {%- endif %}
+        sa_relationship_kwargs={ {{- kwargs | join(", ") -}} },
+    )
+{%- endfor %}
 
 
 class {{ E }}Create({{ E }}Base, StorableInput):
+{%- for f in entity.hidden_fields %}
+{{ f.model_line(ID, table=False) }}
+{%- else %}
     pass
+{%- endfor %}
 
 
 class {{ E }}Update(SQLModel, StorableInput):
     # Omitted fields stay as they are; `null` is refused where a value is required.
-    name: str = Field(default=None, min_length=1, max_length=255)
-    description: str | None = Field(default=None, max_length=2000)
-    attributes: dict[str, Any] = Field(default=None)
-{%- if parent %}
-    {{ entity.parent_attr }}_id: {{ PARENT_ID }}
-{%- endif %}
+{%- for f in entity.fields %}
+{{ f.update_line(ID) }}
+{%- endfor %}
 
 
-class {{ E }}Public({{ E }}Base):
+class {{ E }}Public({{ E }}Base, AlwaysShown):
     id: {{ ID }}
-    created_at: datetime
-    updated_at: datetime
-{%- if parent %}
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+{%- if refs %}
 
 
 class {{ entity.read_model }}({{ E }}Public):
-    {{ entity.parent_attr }}: {{ parent.class_name }}Public | None
+{%- for f in refs %}
+{%- set T = plan.entity(f.target) %}
+    {{ f.name }}: {{ T.class_name }}Public{{ " | None" if f.optional else "" }}
+{%- endfor %}
 {%- endif %}
+
+
+{{ E }}Sort = Literal[
+{%- for key in entity.sort_keys %}
+    "{{ key }}",
+    "-{{ key }}",
+{%- endfor %}
+]
 
 
 class {{ E }}Query(PageQuery, StorableInput):
-    name: str | None = Field(
-        default=None,
-        max_length=255,
-        description="Only {{ entity.plural | replace('_', ' ') }} whose name contains this text",
-    )
-{%- if parent %}
-    {{ entity.parent_attr }}_id: {{ PARENT_ID }}
-{%- endif %}
-{%- for link in own_links %}
+    """The list's query parameters: a page, a sort key, and a filter per field (all optional)."""
 
-
-class {{ link.class_name }}(SQLModel, table=True):
-    """Links {{ link.left.plural | replace("_", " ") }} and {{ link.right.plural | replace("_", " ") }}; it carries data of its own: when the link was made."""
-
-    __tablename__ = "{{ link.table }}"
-
-    {{ link.left.name }}_id: {{ ID }} = Field(
-        foreign_key="{{ link.left.table }}.id",
-        primary_key=True,
-        ondelete="CASCADE",
-    )
-    # The primary key's index serves lookups by {{ link.left.label }}; this one serves the other side.
-    {{ link.right.name }}_id: {{ ID }} = Field(
-        foreign_key="{{ link.right.table }}.id",
-        primary_key=True,
-        ondelete="CASCADE",
-        index=True,
-    )
-    created_at: datetime = Field(default_factory=utc_now)
+{{ ("sort: %sSort = Field" % E) | call_line(['default="id"', "description=SORT_DESCRIPTION"]) }}
+{%- for f in entity.fields %}
+{%- for param, op in f.filters %}
+{{ f.filter_line(param, op, ID) }}
+{%- endfor %}
 {%- endfor %}

@@ -1,10 +1,10 @@
 {%- set E = entity.class_name -%}
 {%- set e = entity.name -%}
 {%- set R = entity.read_model -%}
-{%- set own_links = plan.links | selectattr("left", "equalto", entity) | list -%}
-{%- set other_links = plan.links | selectattr("right", "equalto", entity) | list -%}
+{%- set tree = entity.tree_field -%}
 {%- set children = plan.children_of(entity) -%}
 {%- set cursor = cookiecutter.pagination == "cursor" -%}
+{%- set soft = cookiecutter.soft_delete -%}
 {#- The end of every list endpoint: rows from the service, returned as a page of `table` rows. -#}
 {%- macro page_of(table, call, args, query) -%}
 {{ ("rows, %s = await %s" % ("next_cursor" if cursor else "total", call)) | call_line(args) }}
@@ -32,14 +32,10 @@ from fastapi import APIRouter, Query, status
 from pydantic import Field
 
 {% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
-{% if children or entity.is_tree or own_links or other_links %}{% set _ = imports.append(("..core.pagination", ["PageQuery"])) %}{% endif -%}
-{% if entity.is_tree %}{% set _ = imports.append((".models", [E ~ "Public"])) %}{% endif -%}
-{% for child in children -%}
-{% set _ = imports.append(("..%s.models" % child.plural, [child.class_name, child.class_name ~ "Public", child.class_name ~ "Query"])) -%}
+{% for child, f in children -%}
+{% set _ = imports.append(("..%s.models" % child.plural, [child.class_name, child.read_model, child.class_name ~ "Query"])) -%}
 {% set _ = imports.append(("..%s.service" % child.plural, ["list_" ~ child.plural])) -%}
 {% endfor -%}
-{% for link in own_links %}{% set _ = imports.append(("..%s.models" % link.right.plural, [link.right.class_name, link.right.class_name ~ "Public"])) %}{% endfor -%}
-{% for link in other_links %}{% set _ = imports.append(("..%s.models" % link.left.plural, [link.left.class_name, link.left.class_name ~ "Public"])) %}{% endfor -%}
 {{ imports | import_block }}
 
 MAX_BULK = 100
@@ -53,91 +49,86 @@ router = APIRouter(
 NOT_FOUND: dict[int | str, dict[str, object]] = {
     status.HTTP_404_NOT_FOUND: {"model": ErrorBody, "description": "Not found"},
 }
-# What a route with a body may answer besides validation errors.
-WRITE_ERRORS: dict[int | str, dict[str, object]] = {
-    **BODY_ERRORS,
-    status.HTTP_409_CONFLICT: {"model": ErrorBody, "description": "Name already taken"},
+CONFLICT: dict[int | str, dict[str, object]] = {
+    status.HTTP_409_CONFLICT: {"model": ErrorBody, "description": "A unique value is taken"},
 }
+# What a route with a body may answer besides validation errors.
+WRITE_ERRORS = {**BODY_ERRORS, **CONFLICT}
+{%- if plan.referrers_of(entity) | rejectattr("1.optional") | rejectattr("1.cascade") | list %}
+# Deleting a row that others still need (their references RESTRICT).
+DELETE_ERRORS: dict[int | str, dict[str, object]] = {
+    **NOT_FOUND,
+    status.HTTP_409_CONFLICT: {"model": ErrorBody, "description": "Still referenced"},
+}
+{%- else %}
+DELETE_ERRORS = NOT_FOUND
+{%- endif %}
 
 
 {{ "@router.post" | call_line(['""', "status_code=status.HTTP_201_CREATED", "responses=WRITE_ERRORS", "response_model=" ~ R], indent="") }}
 {{ ("create_" ~ e) | def_line(["data: %sCreate" % E, "session: SessionDep"], E) }}
+    """Create {{ entity.article }}."""
     return await service.create_{{ e }}(session, data)
 
 
 {{ "@router.post" | call_line(['"/bulk"', "status_code=status.HTTP_201_CREATED", "responses=WRITE_ERRORS", "response_model=list[%s]" % R], indent="") }}
 {{ ("create_" ~ entity.plural) | def_line(["items: Annotated[list[%sCreate], Field(min_length=1, max_length=MAX_BULK)]" % E, "session: SessionDep"], "list[%s]" % E) }}
+    """Create up to 100 {{ entity.plural | replace("_", " ") }} at once: all of them, or none."""
     return await service.create_{{ entity.plural }}(session, items)
 
 
 {{ "@router.get" | call_line(['""', "response_model=Page[%s]" % R], indent="") }}
 {{ ("list_" ~ entity.plural) | def_line(["query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % E) }}
+    """A page of {{ entity.plural | replace("_", " ") }}, filtered and sorted."""
 {{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
 
 
 {{ "@router.get" | call_line(['"/{%s_id}"' % e, "responses=NOT_FOUND", "response_model=" ~ R], indent="") }}
 {{ ("get_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], E) }}
+    """One {{ entity.label }}{% if entity.references %}, with the rows it references{% endif %}."""
     return await service.get_{{ e }}(session, {{ e }}_id)
 
 
 {{ "@router.patch" | call_line(['"/{%s_id}"' % e, "responses={**NOT_FOUND, **WRITE_ERRORS}", "response_model=" ~ R], indent="") }}
 {{ ("update_" ~ e) | def_line([e ~ "_id: IdPath", "data: %sUpdate" % E, "session: SessionDep"], E) }}
+    """Change the fields given; the others stay as they are."""
 {{ ("return await service.update_" ~ e) | call_line(["session", e ~ "_id", "data"]) }}
 
 
 @router.delete(
     "/{ {{- e }}_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=NOT_FOUND,
+    responses=DELETE_ERRORS,
 )
 {{ ("delete_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], "None") }}
+    """Delete {{ entity.article }}{% if soft %} (it can be restored){% endif %}."""
     await service.delete_{{ e }}(session, {{ e }}_id)
-{%- if entity.is_tree %}
+{%- if soft %}
 
 
-{{ "@router.get" | call_line(['"/{%s_id}/children"' % e, "responses=NOT_FOUND", "response_model=Page[%sPublic]" % E], indent="") }}
-{{ ("list_%s_children" % e) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%s]" % E) }}
-    await service.get_{{ e }}(session, {{ e }}_id)
-    query = {{ E }}Query(parent_id={{ e }}_id, **page.model_dump())
-{{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "page") }}
+{{ "@router.post" | call_line(['"/{%s_id}/restore"' % e, "responses={**NOT_FOUND, **CONFLICT}", "response_model=" ~ R], indent="") }}
+{{ ("restore_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], E) }}
+    """Bring back a deleted {{ entity.label }}; 409 if its unique values were taken meanwhile."""
+    return await service.restore_{{ e }}(session, {{ e }}_id)
 {%- endif %}
-{%- for child in children %}
+{%- if tree %}
+
+
+{{ "@router.get" | call_line(['"/{%s_id}/children"' % e, "responses=NOT_FOUND", "response_model=Page[%s]" % R], indent="") }}
+{{ ("list_%s_children" % e) | def_line([e ~ "_id: IdPath", "query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % E) }}
+    """A page of the {{ entity.plural | replace("_", " ") }} directly below this one."""
+    await service.get_{{ e }}(session, {{ e }}_id)
+    query = query.model_copy(update={"{{ tree.column }}": {{ e }}_id})
+{{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
+{%- endif %}
+{%- for child, f in children %}
 {%- set C = child.class_name %}
 
 
-{{ "@router.get" | call_line(['"/{%s_id}/%s"' % (e, child.route), "responses=NOT_FOUND", "response_model=Page[%sPublic]" % C], indent="") }}
-{{ ("list_%s_%s" % (e, child.plural)) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%s]" % C) }}
+{{ "@router.get" | call_line(['"/{%s_id}/%s"' % (e, child.route), "responses=NOT_FOUND", "response_model=Page[%s]" % child.read_model], indent="") }}
+{{ ("list_%s_%s" % (e, child.plural)) | def_line([e ~ "_id: IdPath", "query: Annotated[%sQuery, Query()]" % C, "session: SessionDep"], "Page[%s]" % C) }}
+    """A page of this {{ entity.label }}'s {{ child.plural | replace("_", " ") }}, filtered and sorted as their own list."""
     await service.get_{{ e }}(session, {{ e }}_id)
-{{ ("query = %sQuery" % C) | call_line(["%s_id=%s_id" % (child.parent_attr, e), "**page.model_dump()"]) }}
-{{ page_of(C, "list_" ~ child.plural, ["session", "query"], "page") }}
-{%- endfor %}
-{%- for link in own_links + other_links %}
-{%- set other = link.right if link.left == entity else link.left %}
-{%- set O = other.class_name %}
-
-
-{{ "@router.get" | call_line(['"/{%s_id}/%s"' % (e, other.route), "responses=NOT_FOUND", "response_model=Page[%sPublic]" % O], indent="") }}
-{{ ("list_%s_%s" % (e, other.plural)) | def_line([e ~ "_id: IdPath", "page: Annotated[PageQuery, Query()]", "session: SessionDep"], "Page[%s]" % O) }}
-{{ page_of(O, "service.list_%s_%s" % (e, other.plural), ["session", e ~ "_id", "page"], "page") }}
-{%- endfor %}
-{%- for link in own_links %}
-{%- set o = link.right.name %}
-
-
-@router.put(
-    "/{ {{- e }}_id}/{{ link.right.route }}/{ {{- o }}_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=NOT_FOUND,
-)
-{{ ("add_%s_%s" % (e, o)) | def_line([e ~ "_id: IdPath", o ~ "_id: IdPath", "session: SessionDep"], "None") }}
-{{ ("await service.add_%s_%s" % (e, o)) | call_line(["session", e ~ "_id", o ~ "_id"]) }}
-
-
-@router.delete(
-    "/{ {{- e }}_id}/{{ link.right.route }}/{ {{- o }}_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=NOT_FOUND,
-)
-{{ ("remove_%s_%s" % (e, o)) | def_line([e ~ "_id: IdPath", o ~ "_id: IdPath", "session: SessionDep"], "None") }}
-{{ ("await service.remove_%s_%s" % (e, o)) | call_line(["session", e ~ "_id", o ~ "_id"]) }}
+    query = query.model_copy(update={"{{ f.column }}": {{ e }}_id})
+{{ page_of(C, "list_" ~ child.plural, ["session", "query"], "query") }}
 {%- endfor %}

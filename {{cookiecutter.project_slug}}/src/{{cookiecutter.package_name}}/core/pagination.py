@@ -10,14 +10,15 @@ and the database seeks to it instead of reading and discarding every row it skip
 
 import base64
 import json
-from typing import {% if int_ids %}Annotated, {% endif %}Any, Generic, Literal, TypeVar
+from functools import cache
+from typing import Annotated, Any, Generic, Literal, TypeVar
 {%- if not int_ids %}
 from uuid import UUID
 {%- endif %}
 
-from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Column, inspect, tuple_
+from sqlalchemy import Column, ColumnElement, UnaryExpression, and_, inspect, or_, tuple_
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -32,7 +33,7 @@ from .ids import MAX_ID
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Column, func, inspect
+from sqlalchemy import Column, UnaryExpression, func, inspect
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -44,29 +45,22 @@ ModelT = TypeVar("ModelT", bound=SQLModel)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 {%- if cursor %}
-# Room for the longest sort key (a 255-character name) once encoded.
+# Room for the longest sort key (a long text value) once encoded.
 MAX_CURSOR_LENGTH = 2048
 {%- else %}
 # Deep offsets scan and discard every skipped row; past this, filter instead.
 MAX_OFFSET = 1_000_000
 {%- endif %}
 
-SortKey = Literal[
-    "id", "-id", "name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"
-]
+# What every list sorts by; an entity's own query adds its indexed fields.
+SortKey = Literal["id", "-id", "created_at", "-created_at", "updated_at", "-updated_at"]
+SORT_DESCRIPTION = "A field to sort by; a leading '-' sorts descending"
 {%- if cursor %}
-# What a cursor may hold for each sort column (every table has them all). Timestamps
-# are stored with their time zone, so a cursor's must carry one too.
-KEY_TYPES: dict[str, TypeAdapter[Any]] = {
 {%- if int_ids %}
-    "id": TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)]),
+ID_TYPE: TypeAdapter[Any] = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)])
 {%- else %}
-    "id": TypeAdapter(UUID),
+ID_TYPE: TypeAdapter[Any] = TypeAdapter(UUID)
 {%- endif %}
-    "name": TypeAdapter(str),
-    "created_at": TypeAdapter(AwareDatetime),
-    "updated_at": TypeAdapter(AwareDatetime),
-}
 {%- endif %}
 
 
@@ -81,7 +75,12 @@ class PageQuery(BaseModel):
 {%- else %}
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 {%- endif %}
-    sort: SortKey = Field("id", description="A field to sort by; a leading '-' sorts descending")
+
+
+class SortedPage(PageQuery):
+    """A page of a list that sorts by the keys every table has (a link's listings)."""
+
+    sort: SortKey = Field("id", description=SORT_DESCRIPTION)
 
 
 class Page(BaseModel, Generic[ItemT]):
@@ -99,30 +98,31 @@ class Page(BaseModel, Generic[ItemT]):
 
 
 async def fetch_page(
-    session: AsyncSession, query: SelectOfScalar[ModelT], model: type[ModelT], page: PageQuery
+    session: AsyncSession,
+    query: SelectOfScalar[ModelT],
+    model: type[ModelT],
+    page: PageQuery,
+    sort: str,
 ) -> tuple[list[ModelT], {{ "str | None" if cursor else "int" }}]:
 {%- if cursor %}
     """One page of `query` after `page.cursor`, and the cursor of the next page (None at the end)."""
-    columns = _sort_columns(model, page.sort)
-    descending = page.sort.startswith("-")
+    columns = _sort_columns(model, sort)
+    descending = sort.startswith("-")
     if page.cursor is not None:
-        after = tuple_(*_decode(page.cursor, page.sort, columns), types=[c.type for c in columns])
-        position = tuple_(*columns)
-        query = query.where(position < after if descending else position > after)
-    order = [column.desc() if descending else column.asc() for column in columns]
+        values = _decode(page.cursor, sort, model, columns)
+        query = query.where(_after(columns, values, descending))
     # One row more than asked tells whether another page follows, without counting.
+    order = _order(columns, descending)
     rows = list((await session.exec(query.order_by(*order).limit(page.limit + 1))).all())
     if len(rows) <= page.limit:
         return rows, None
     rows = rows[: page.limit]
-    return rows, _encode(page.sort, [getattr(rows[-1], column.key) for column in columns])
+    return rows, _encode(sort, [getattr(rows[-1], column.key) for column in columns])
 {%- else %}
     """One page of `query` in a stable order, and the number of rows it matches."""
     count_query = select(func.count()).select_from(query.order_by(None).subquery())
     total = (await session.exec(count_query)).one()
-    columns = _sort_columns(model, page.sort)
-    descending = page.sort.startswith("-")
-    order = [column.desc() if descending else column.asc() for column in columns]
+    order = _order(_sort_columns(model, sort), sort.startswith("-"))
     rows = await session.exec(query.order_by(*order).offset(page.offset).limit(page.limit))
     return list(rows.all()), total
 {%- endif %}
@@ -134,6 +134,18 @@ def _sort_columns(model: type[SQLModel], sort: str) -> list[Column[Any]]:
     # The id breaks ties, so every row has its own position and none is skipped or repeated.
     keys = [key] if key == "id" else [key, "id"]
     return [table.columns[name] for name in keys]
+
+
+def _order(columns: list[Column[Any]], descending: bool) -> list[UnaryExpression[Any]]:
+    # NULLs come last in ascending order and first in descending order, on both databases
+    # (PostgreSQL's own default, which its indexes serve).
+    order = []
+    for column in columns:
+        if not column.nullable:
+            order.append(column.desc() if descending else column.asc())
+        else:
+            order.append(column.desc().nulls_first() if descending else column.asc().nulls_last())
+    return order
 {%- if cursor %}
 
 
@@ -142,14 +154,46 @@ def _encode(sort: str, values: list[Any]) -> str:
     return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, sort: str, columns: list[Column[Any]]) -> list[Any]:
+def _after(columns: list[Column[Any]], values: list[Any], descending: bool) -> ColumnElement[bool]:
+    """Rows strictly after the cursor's position in the order `_order` gives."""
+    if len(columns) == 1:  # by id alone
+        by_id: ColumnElement[bool] = (
+            columns[0] < values[0] if descending else columns[0] > values[0]
+        )
+        return by_id
+    key, tie = columns
+    value, last_id = values
+    beyond = tuple_(key, tie) < tuple_(value, last_id, types=[key.type, tie.type])
+    if not descending:
+        beyond = tuple_(key, tie) > tuple_(value, last_id, types=[key.type, tie.type])
+    if not key.nullable:
+        return beyond
+    # A NULL compares as unknown, so the rows that sort as NULLs are named explicitly.
+    later_nulls = and_(key.is_(None), tie < last_id if descending else tie > last_id)
+    if value is None:
+        return or_(later_nulls, key.is_not(None)) if descending else later_nulls
+    return beyond if descending else or_(beyond, key.is_(None))
+
+
+@cache
+def _key_type(model: type[SQLModel], key: str) -> TypeAdapter[Any]:
+    """What a cursor may hold for a sort column: the model field's own type and constraints."""
+    if key == "id":
+        return ID_TYPE
+    field = model.model_fields[key]
+    key_type: Any = Annotated[field.annotation, *field.metadata]
+    return TypeAdapter(key_type)
+
+
+def _decode(cursor: str, sort: str, model: type[SQLModel], columns: list[Column[Any]]) -> list[Any]:
     """The sort key a cursor holds, checked against the columns it must fit; 422 otherwise."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.b64decode(padded, altchars=b"-_", validate=True))
         if not isinstance(data, list) or data[:1] != [sort] or len(data) != len(columns) + 1:
             raise ValueError("the cursor belongs to another sort order")
-        return [KEY_TYPES[c.key].validate_python(v) for c, v in zip(columns, data[1:], strict=True)]
+        pairs = zip(columns, data[1:], strict=True)
+        return [_key_type(model, column.key).validate_python(value) for column, value in pairs]
     except (ValueError, ValidationError) as error:
         # Never a 500: a cursor is client input, whether truncated, edited or made up.
         message = "Invalid cursor: pass the next_cursor of the previous page unchanged, with the same sort"

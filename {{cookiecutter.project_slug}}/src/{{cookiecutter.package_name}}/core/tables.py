@@ -1,9 +1,12 @@
-"""What every table shares: the constraint naming convention, the JSON type and timestamps."""
+"""What every table shares: the constraint naming convention, column types, indexes and timestamps."""
 
+import hashlib
 from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import JSON{% if cookiecutter.soft_delete %}, Index, text{% endif %}
+from sqlalchemy import JSON, Enum, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import SQLModel
@@ -17,30 +20,54 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# PostgreSQL cuts identifiers at 63 bytes; longer index names get a hash instead.
+MAX_NAME_LENGTH = 63
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON elsewhere.
-JSON_OBJECT = JSON().with_variant(JSONB(), "postgresql")
+JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-{%- if cookiecutter.soft_delete %}
 
 
-def unique_among_live_rows(table: str, column: str) -> Index:
-    """A unique index that skips soft-deleted rows, so a deleted row's value can be used again.
+def index_name(table: str, columns: tuple[str, ...]) -> str:
+    """`ix_book_isbn`, or `ix_book_<hash>` where the columns would make it too long."""
+    name = "_".join(("ix", table, *columns))
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return f"ix_{table}_{digest}"
 
-    A partial index, which PostgreSQL and SQLite both support.
+
+def unique_index(table: str, *columns: str, live_only: bool = False) -> Index:
+    """A unique index; `live_only` skips soft-deleted rows, so their values can be used again.
+
+    An index rather than a constraint, so that both kinds read the same in migrations and
+    the partial one (which PostgreSQL and SQLite both support) fits the same mould.
     """
-    live = text("deleted_at IS NULL")
-    return Index(
-        f"ix_{table}_{column}",
-        column,
-        unique=True,
-        postgresql_where=live,
-        sqlite_where=live,
+    name = index_name(table, columns)
+    if live_only:
+        live = text("deleted_at IS NULL")
+        return Index(name, *columns, unique=True, postgresql_where=live, sqlite_where=live)
+    return Index(name, *columns, unique=True)
+
+
+def enum_column(enum: type[StrEnum], name: str) -> Enum:
+    """VARCHAR with a CHECK constraint, not a native PostgreSQL enum: adding a word is an
+    ordinary migration (ALTER a CHECK), where a native enum cannot drop or rename one."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda members: [member.value for member in members],
     )
-{%- endif %}
+
+
+def at_scale(value: Decimal | None, places: int) -> Decimal | None:
+    """A decimal as a NUMERIC column with that many places stores it: `1.5` -> `1.50`."""
+    return None if value is None else value.quantize(Decimal(1).scaleb(-places))
 
 
 def relation(attribute: object) -> QueryableAttribute[Any]:

@@ -7,14 +7,43 @@ Public models do not: what they show was checked on its way into the database, a
 checking it again would cost every response a Python call per text and JSON field.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, HttpUrl, TypeAdapter, field_validator
+from sqlmodel import SQLModel
 
 MAX_JSON_DEPTH = 32
+# `text` columns are unbounded in the database; a request is bounded all the same.
+MAX_TEXT = 100_000
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _valid_url(value: str) -> str:
+    # Checked as an http(s) URL, but stored as given: pydantic's URL type would rewrite it
+    # (a trailing slash, an encoded host), and clients expect back what they sent.
+    _HTTP_URL.validate_python(value)
+    return value
+
+
+Url = Annotated[str, AfterValidator(_valid_url)]
+
+
+# Configurations for the request and response models, made from SQLModel's own so that they
+# combine with it in the models' bases (mypy checks that they do).
+_REQUEST_CONFIG = SQLModel.model_config.copy()
+# A field the model does not have is a typo: refuse it (422) instead of ignoring it.
+_REQUEST_CONFIG["extra"] = "forbid"
+_RESPONSE_CONFIG = SQLModel.model_config.copy()
+# Every field is in every response: the schema marks them all required, so generated
+# clients type them plainly instead of as possibly unset.
+_RESPONSE_CONFIG["json_schema_serialization_defaults_required"] = True
 
 
 class StorableInput(BaseModel):
+    """Base of the request models: no unknown fields, and nothing a database cannot store."""
+
+    model_config = _REQUEST_CONFIG
+
     @field_validator("*")
     @classmethod
     def _storable(cls, value: Any) -> Any:
@@ -41,3 +70,9 @@ def _check(value: Any, depth: int) -> None:
         value = list(value.values())
     for item in value:
         _check(item, depth + 1)
+
+
+class AlwaysShown(BaseModel):
+    """Base of the response models: every field always present."""
+
+    model_config = _RESPONSE_CONFIG

@@ -1,0 +1,87 @@
+{%- set L = link.class_name -%}
+{%- set left, right = link.left, link.right -%}
+{%- set uuid = cookiecutter.primary_key == "uuid" -%}
+{%- set ID = "UUID" if uuid else "int" -%}
+{%- set types = link.fields | map(attribute="type") | list -%}
+"""The link between {{ left.plural | replace("_", " ") }} and {{ right.plural | replace("_", " ") }}: its table, and what its endpoints take and show."""
+
+{% set std = [] -%}
+{% if "date" in types %}{% set _ = std.append(("datetime", ["date"])) %}{% endif -%}
+{% if "decimal" in types %}{% set _ = std.append(("decimal", ["Decimal"])) %}{% endif -%}
+{% if "enum" in types %}{% set _ = std.append(("enum", ["StrEnum"])) %}{% endif -%}
+{% if uuid or "uuid" in types %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
+{% if std -%}
+{{ std | import_block }}
+
+{% endif -%}
+{% set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
+{% if "json" in types %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
+{% if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
+{% if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
+{% if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
+{% if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
+{{ third | import_block }}
+
+{% set own = [("...core.tables", ["utc_now"]), ("...core.text", ["AlwaysShown"]), ("...%s.models" % left.plural, [left.read_model]), ("...%s.models" % right.plural, [right.read_model])] -%}
+{% if link.fields %}{% set _ = own.append(("...core.text", ["StorableInput"])) %}{% endif -%}
+{% if "enum" in types %}{% set _ = own.append(("...core.tables", ["enum_column"])) %}{% endif -%}
+{% if "json" in types %}{% set _ = own.append(("...core.tables", ["JSON_VALUE"])) %}{% endif -%}
+{% if "text" in types %}{% set _ = own.append(("...core.text", ["MAX_TEXT"])) %}{% endif -%}
+{% if "url" in types %}{% set _ = own.append(("...core.text", ["Url"])) %}{% endif -%}
+{{ own | import_block }}
+{%- for f in link.fields if f.type == "enum" %}
+
+
+class {{ f.enum_class }}(StrEnum):
+{%- for word in f.words %}
+    {{ word | upper }} = "{{ word }}"
+{%- endfor %}
+{%- endfor %}
+
+
+class {{ L }}Base(SQLModel):
+{%- for f in link.fields %}
+{{ f.model_line(ID) }}
+{%- else %}
+    pass
+{%- endfor %}
+
+
+class {{ L }}({{ L }}Base, table=True):
+    __tablename__ = "{{ link.table }}"
+
+    {{ left.name }}_id: {{ ID }} = Field(
+        foreign_key="{{ left.table }}.id",
+        primary_key=True,
+        ondelete="CASCADE",
+    )
+    # The primary key's index serves lookups by {{ left.label }}; this one serves the other side.
+    {{ right.name }}_id: {{ ID }} = Field(
+        foreign_key="{{ right.table }}.id",
+        primary_key=True,
+        ondelete="CASCADE",
+        index=True,
+    )
+    created_at: AwareDatetime = Field(default_factory=utc_now)
+{%- if link.fields %}
+
+
+class {{ L }}Data({{ L }}Base, StorableInput):
+    """The body of PUT: the link's own fields; a second PUT changes them."""
+{%- endif %}
+
+
+class {{ L }}Public({{ L }}Base, AlwaysShown):
+    created_at: AwareDatetime
+
+
+class {{ right.class_name }}Of{{ left.class_name }}({{ right.read_model }}):
+    """{{ right.article | capitalize }} as a {{ left.label }}'s list shows it: with the link that joins them."""
+
+    link: {{ L }}Public
+
+
+class {{ left.class_name }}Of{{ right.class_name }}({{ left.read_model }}):
+    """{{ left.article | capitalize }} as a {{ right.label }}'s list shows it: with the link that joins them."""
+
+    link: {{ L }}Public

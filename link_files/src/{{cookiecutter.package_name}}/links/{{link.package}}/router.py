@@ -1,0 +1,62 @@
+{%- set L = link.class_name -%}
+{%- set left, right = link.left, link.right -%}
+{%- set cursor = cookiecutter.pagination == "cursor" -%}
+{%- set body_required = link.fields | selectattr("required") | list -%}
+"""Endpoints of the {{ left.label }}-{{ right.label }} link: each side's partners, link and unlink."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+{% set imports = [("...core.database", ["SessionDep"]), ("...core.errors", ["COMMON_RESPONSES", "ErrorBody"]), ("...core.ids", ["IdPath"]), ("...core.pagination", ["Page", "SortedPage"]), (".", ["service"]), (".models", [right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
+{% if link.fields %}{% set _ = imports.append((".models", [L ~ "Data"])) %}{% set _ = imports.append(("...core.errors", ["BODY_ERRORS"])) %}{% endif -%}
+{{ imports | import_block }}
+
+router = APIRouter(responses=COMMON_RESPONSES)
+
+NOT_FOUND: dict[int | str, dict[str, object]] = {
+    status.HTTP_404_NOT_FOUND: {"model": ErrorBody, "description": "Not found"},
+}
+{%- for this, other in ((left, right), (right, left)) %}
+{%- set ITEM = other.class_name ~ "Of" ~ this.class_name %}
+
+
+{{ "@router.get" | call_line(['"/%s/{%s_id}/%s"' % (this.route, this.name, other.route), 'tags=["%s"]' % this.route, "responses=NOT_FOUND", "response_model=Page[%s]" % ITEM], indent="") }}
+{{ ("list_%s_%s" % (this.name, other.plural)) | def_line([this.name ~ "_id: IdPath", "page: Annotated[SortedPage, Query()]", "session: SessionDep"], "Page[%s]" % ITEM) }}
+    """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
+{{ ("rows, %s = await service.list_%s_of_%s" % ("next_cursor" if cursor else "total", other.plural, this.name)) | call_line(["session", this.name ~ "_id", "page"]) }}
+    # The row's attributes (with the rows it embeds) and its link, validated into one item.
+    items = [
+        {{ ITEM }}.model_validate({**vars(row), "link": link}, from_attributes=True)
+        for row, link in rows
+    ]
+    return Page[{{ ITEM }}](
+        items=items,
+{%- if cursor %}
+        next_cursor=next_cursor,
+        limit=page.limit,
+{%- else %}
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+{%- endif %}
+    )
+{%- endfor %}
+{%- set path = '"/%s/{%s_id}/%s/{%s_id}"' % (left.route, left.name, right.route, right.name) %}
+{%- set params = [left.name ~ "_id: IdPath", right.name ~ "_id: IdPath"] %}
+{%- set args = ["session", left.name ~ "_id", right.name ~ "_id"] %}
+
+
+{{ "@router.put" | call_line([path, 'tags=["%s"]' % left.route, "status_code=status.HTTP_204_NO_CONTENT", "responses={**NOT_FOUND, **BODY_ERRORS}" if link.fields else "responses=NOT_FOUND"], indent="") }}
+{%- if not link.fields %}{% set put_params = params + ["session: SessionDep"] %}
+{%- elif body_required %}{% set put_params = params + ["data: %sData" % L, "session: SessionDep"] %}
+{%- else %}{% set put_params = params + ["session: SessionDep", "data: %sData | None = None" % L] %}{% endif %}
+{{ ("link_%s_%s" % (left.name, right.name)) | def_line(put_params, "None") }}
+    """Link the two (again: nothing changes{% if link.fields %} but the fields given{% endif %})."""
+{{ ("await service.link_%s_%s" % (left.name, right.name)) | call_line(args + (["data"] if link.fields else [])) }}
+
+
+{{ "@router.delete" | call_line([path, 'tags=["%s"]' % left.route, "status_code=status.HTTP_204_NO_CONTENT", "responses=NOT_FOUND"], indent="") }}
+{{ ("unlink_%s_%s" % (left.name, right.name)) | def_line(params + ["session: SessionDep"], "None") }}
+    """Unlink the two (again: nothing changes)."""
+{{ ("await service.unlink_%s_%s" % (left.name, right.name)) | call_line(args) }}

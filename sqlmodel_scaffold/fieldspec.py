@@ -1,0 +1,263 @@
+"""Parsing the braces of an entity or a pair: `{ title: str(200), isbn: str(17) unique, unique(a, b) }`.
+
+item     := field | "unique" "(" fname ("," fname)+ ")"
+field    := fname ":" type ["?"] modifier*
+type     := "str" ["(" N ")"] | "text" | "int" | "bigint" | "float" | "decimal" "(" P "," S ")"
+          | "bool" | "date" | "datetime" | "uuid" | "json" | "email" | "url"
+          | "enum" "(" word ("|" word)* ")" | entity-name
+modifier := "unique" | "index" | "hidden" | "cascade" | "=" literal | ">=" number | "<=" number
+"""
+
+import keyword
+import re
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import AnswerError
+from .splitting import split_top_level
+from .fields import BIGINT_RANGE, DEFAULT_STR_LENGTH, GRAMMAR_TYPES, INT_RANGE, TYPES, Field
+from .naming import SNAKE_NAME, normalise
+
+MAX_FIELD_NAME_LENGTH = 30
+MAX_STR_LENGTH = 10_000
+MAX_PRECISION = 38
+RESERVED_FIELD_NAMES = {"id", "created_at", "updated_at", "deleted_at", "metadata", "registry"}
+# Query parameters every list takes; a field of that name could not be filtered.
+PAGE_PARAMETERS = {"limit", "offset", "cursor", "sort"}
+# Attributes pydantic's BaseModel already has.
+MODEL_ATTRIBUTES = {"copy", "dict", "json", "schema", "schema_json", "validate", "construct", "parse_obj", "fields"}
+
+_ITEM = re.compile(r"^(?P<name>[^:]+?)\s*:\s*(?P<rest>.+)$", re.DOTALL)
+_TYPE = re.compile(r"^(?P<type>[A-Za-z][A-Za-z0-9_-]*)\s*(?:\((?P<args>[^()]*)\))?\s*(?P<optional>\?)?")
+_MODIFIER = re.compile(
+    r"\s*(?:(?P<op>>=|<=|=)\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s]+)|(?P<word>[A-Za-z_]+))"
+)
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_WORD = re.compile(r"^[a-z][a-z0-9_]*$")
+_COMPOSITE = re.compile(r"^unique\s*\((?P<names>[^()]*)\)$")
+
+
+def parse_fields(
+    body: str, owner: str, entity_names: set[str], entity: bool
+) -> tuple[tuple[Field, ...], tuple[tuple[str, ...], ...]]:
+    """The fields and composite unique groups between an entity's braces (entity=False: a link's)."""
+    items = _split_items(body, owner)
+    fields: list[Field] = []
+    groups: list[list[str]] = []
+    for item in items:
+        composite = _COMPOSITE.match(item)
+        if composite:
+            if not entity:
+                raise AnswerError(f"{owner}: unique(...) does not apply to a link, whose pair is unique already")
+            groups.append([_field_name(n, owner) for n in composite["names"].split(",") if n.strip()])
+            continue
+        fields.append(_parse_field(item, owner, entity_names, entity))
+    names = {f.name for f in fields}
+    for group in groups:
+        where = f"{owner}: unique({', '.join(group)})"
+        if len(group) < 2:
+            raise AnswerError(f"{where} names fewer than two fields; for one field write 'unique' after its type")
+        if len(set(group)) != len(group):
+            raise AnswerError(f"{where} names a field twice; name each once")
+        for name in group:
+            if name not in names:
+                raise AnswerError(f"{where} names {name!r}, which is not a field of {owner}; declare it or fix the name")
+    return tuple(fields), tuple(tuple(g) for g in groups)
+
+
+def _split_items(body: str, owner: str) -> list[str]:
+    if "{" in body or "}" in body:
+        raise AnswerError(f"{owner}: braces cannot nest inside a field list; close the list with one '}}'")
+    return split_top_level(body, f"{owner}'s fields")
+
+
+def _field_name(raw: str, owner: str) -> str:
+    where = f"{owner}.{raw.strip()}"
+    if "__" in raw:
+        raise AnswerError(f"{where}: names with '__' are reserved for list filters (title__contains); use one '_'")
+    name = normalise(raw)
+    if not SNAKE_NAME.fullmatch(name):
+        raise AnswerError(
+            f"{where}: {raw.strip()!r} is not a valid field name; use letters, digits and '_', starting with a letter"
+        )
+    if len(name) > MAX_FIELD_NAME_LENGTH:
+        raise AnswerError(f"{where}: field names are at most {MAX_FIELD_NAME_LENGTH} characters; choose a shorter one")
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise AnswerError(f"{where}: {name!r} is a Python keyword; choose another name, for example '{name}_value'")
+    if name in RESERVED_FIELD_NAMES or name.startswith("model_"):
+        raise AnswerError(f"{where}: {name!r} is a name every table or model has already; choose another name")
+    if name in PAGE_PARAMETERS:
+        raise AnswerError(f"{where}: {name!r} is a query parameter of every list; choose another name")
+    if name in MODEL_ATTRIBUTES:
+        raise AnswerError(f"{where}: {name!r} would hide a method of the models; choose another name")
+    return name
+
+
+def _parse_field(item: str, owner: str, entity_names: set[str], entity: bool) -> Field:
+    match = _ITEM.match(item)
+    if not match:
+        raise AnswerError(f"{owner}: {item!r} is not a field; write 'name: type', for example 'title: str(200)'")
+    name = _field_name(match["name"], owner)
+    where = f"{owner}.{name}"
+    rest = match["rest"].strip()
+    typed = _TYPE.match(rest)
+    if not typed:
+        raise AnswerError(f"{where}: {rest!r} does not start with a type; for example 'str(200)', 'int' or an entity's name")
+    spec: dict[str, Any] = {"optional": typed["optional"] is not None}
+    spec |= _type(typed["type"], typed["args"], where, entity_names, entity)
+    _modifiers(rest[typed.end() :], spec, where)
+    field = Field(owner, name, **spec)
+    _check(field, where, entity)
+    if field.has_default:
+        field = replace(field, default=_default(field, where))
+    return field
+
+
+def _type(word: str, args: str | None, where: str, entity_names: set[str], entity: bool) -> dict[str, Any]:
+    lowered = word.lower()
+    if lowered in GRAMMAR_TYPES:
+        return {"type": lowered, **_type_args(lowered, args, where)}
+    target = normalise(word)
+    if target in entity_names:
+        if not entity:
+            raise AnswerError(f"{where}: a link's fields cannot reference an entity; link the entities with another pair")
+        if args is not None:
+            raise AnswerError(f"{where}: a reference to {target!r} takes no arguments; write '{target}'")
+        return {"type": "ref", "target": target}
+    known = ", ".join(GRAMMAR_TYPES)
+    raise AnswerError(f"{where}: {word!r} is neither a type ({known}) nor an entity in the list; fix the type or add the entity")
+
+
+def _type_args(kind: str, args: str | None, where: str) -> dict[str, Any]:
+    if kind == "str":
+        if args is None:
+            return {"length": DEFAULT_STR_LENGTH}
+        if not args.strip().isdigit() or not 1 <= int(args) <= MAX_STR_LENGTH:
+            raise AnswerError(f"{where}: str({args.strip()}) needs a length from 1 to {MAX_STR_LENGTH}; for unbounded text use 'text'")
+        return {"length": int(args)}
+    if kind == "decimal":
+        parts = [p.strip() for p in (args or "").split(",")]
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise AnswerError(f"{where}: decimal needs a precision and a scale, for example 'decimal(8,2)'")
+        precision, scale = int(parts[0]), int(parts[1])
+        if not 1 <= precision <= MAX_PRECISION:
+            raise AnswerError(f"{where}: decimal precision {precision} must be from 1 to {MAX_PRECISION}")
+        if scale > precision:
+            raise AnswerError(f"{where}: decimal({precision},{scale}) has more places than digits; the scale must be at most {precision}")
+        return {"precision": precision, "scale": scale}
+    if kind == "enum":
+        words = tuple(w.strip() for w in (args or "").split("|"))
+        if args is None or words == ("",):
+            raise AnswerError(f"{where}: an enum needs its words, for example 'enum(draft|published)'")
+        for w in words:
+            if not _WORD.fullmatch(w):
+                raise AnswerError(f"{where}: enum word {w!r} must be lowercase letters, digits and '_', starting with a letter")
+        if len(set(words)) != len(words):
+            repeated = next(w for w in words if words.count(w) > 1)
+            raise AnswerError(f"{where}: enum word {repeated!r} is repeated; list each word once")
+        return {"words": words}
+    if args is not None:
+        raise AnswerError(f"{where}: {kind} takes no arguments; write '{kind}'")
+    return {}
+
+
+def _modifiers(text: str, spec: dict[str, Any], where: str) -> None:
+    position = 0
+    while position < len(text.rstrip()):
+        match = _MODIFIER.match(text, position)
+        if not match or match.end() == position:
+            raise AnswerError(f"{where}: cannot read {text[position:].strip()!r}; modifiers are unique, index, hidden, cascade, = value, >= n, <= n")
+        position = match.end()
+        if match["word"]:
+            word = match["word"].lower()
+            if word not in ("unique", "index", "hidden", "cascade"):
+                raise AnswerError(f"{where}: {match['word']!r} is not a modifier; use unique, index, hidden, cascade, = value, >= n or <= n")
+            if spec.get(word):
+                raise AnswerError(f"{where}: {word!r} is given twice; keep one")
+            spec[word] = True
+            continue
+        op, value = match["op"], match["value"]
+        if op == "=":
+            if spec.get("has_default"):
+                raise AnswerError(f"{where}: two defaults; keep one")
+            spec["has_default"], spec["default"] = True, value
+        else:
+            if not _NUMBER.match(value):
+                raise AnswerError(f"{where}: the bound {op} {value} is not a number")
+            key = "minimum" if op == ">=" else "maximum"
+            if spec.get(key) is not None:
+                raise AnswerError(f"{where}: two {op} bounds; keep one")
+            spec[key] = int(value) if re.fullmatch(r"-?\d+", value) else float(value)
+
+
+def _check(field: Field, where: str, entity: bool) -> None:
+    info = TYPES["uuid"] if field.is_reference else TYPES[field.type]
+    kind = "a reference" if field.is_reference else f"a {field.type}"
+    if field.cascade and not field.is_reference:
+        raise AnswerError(f"{where}: cascade applies to references only; remove it")
+    if not entity:
+        for modifier in ("unique", "index", "hidden", "cascade"):
+            if getattr(field, modifier):
+                raise AnswerError(f"{where}: {modifier} does not apply to a link's fields; remove it")
+    if field.hidden and field.is_reference:
+        raise AnswerError(f"{where}: a reference cannot be hidden (reads embed it); remove 'hidden'")
+    if field.unique and field.type in ("json", "bool"):
+        raise AnswerError(f"{where}: unique does not apply to {kind}; remove it")
+    if field.index and field.type == "json":
+        raise AnswerError(f"{where}: index does not apply to json; remove it")
+    if (field.minimum is not None or field.maximum is not None) and not info.bounded:
+        raise AnswerError(f"{where}: bounds (>=, <=) apply to numbers only, not to {kind}; remove them")
+    if field.type in ("int", "bigint"):
+        for bound in (field.minimum, field.maximum):
+            if isinstance(bound, float):
+                raise AnswerError(f"{where}: {field.type} bounds must be whole numbers, not {bound}")
+        limits = INT_RANGE if field.type == "int" else BIGINT_RANGE
+        for bound in (field.minimum, field.maximum):
+            if bound is not None and not limits[0] <= bound <= limits[1]:
+                raise AnswerError(f"{where}: the bound {bound} is outside what {field.type} holds; use bigint or another bound")
+    if field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
+        raise AnswerError(f"{where}: the lower bound {field.minimum} is above the upper bound {field.maximum}; swap them")
+
+
+def _default(field: Field, where: str) -> Any:
+    """The `= literal` as a Python value of the field's type, or an error saying why it does not fit."""
+    literal = field.info.literal
+    kind = "a reference" if field.is_reference else f"a {field.type}"
+    raw = str(field.default)
+    quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
+    if literal is None:
+        raise AnswerError(f"{where}: {kind} takes no default; remove '= {raw}'")
+    value: Any
+    if literal == "string":
+        if not quoted:
+            raise AnswerError(f"{where}: a text default is quoted, for example = \"none\"; write = \"{raw}\"")
+        value = raw[1:-1]
+        if field.type == "str" and field.length is not None and len(value) > field.length:
+            raise AnswerError(f"{where}: the default is longer than {field.length} characters")
+        if not field.optional and not value.strip():
+            raise AnswerError(f"{where}: the default of a required text is empty; give it words or make the field optional")
+        return value
+    if literal == "bool":
+        if raw not in ("true", "false"):
+            raise AnswerError(f"{where}: a bool default is true or false, not {raw}")
+        return raw == "true"
+    if literal == "word":
+        if raw not in field.words:
+            raise AnswerError(f"{where}: the default {raw!r} is not one of the enum's words ({'|'.join(field.words)})")
+        return raw
+    if not _NUMBER.match(raw) or (literal == "int" and "." in raw):
+        raise AnswerError(f"{where}: the default {raw} is not {'a whole number' if literal == 'int' else 'a number'}")
+    value = int(raw) if literal == "int" else (float(raw) if field.type == "float" else raw)
+    number = Decimal(raw)
+    if field.type == "decimal":
+        try:
+            quantised = number.quantize(Decimal(1).scaleb(-(field.scale or 0)))
+        except InvalidOperation:
+            quantised = None
+        if quantised is None or quantised != number or len(quantised.as_tuple().digits) > (field.precision or 0):
+            raise AnswerError(f"{where}: the default {raw} does not fit decimal({field.precision},{field.scale})")
+    low, high = field.bounds
+    if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
+        raise AnswerError(f"{where}: the default {raw} is outside the field's bounds")
+    return value
