@@ -20,8 +20,8 @@ from functools import cached_property
 from .errors import AnswerError
 from .fields import DEFAULT_STR_LENGTH, Field
 from .fieldspec import parse_fields
-from .splitting import split_top_level
 from .naming import SNAKE_NAME, kebab, normalise, pascal, pluralize
+from .splitting import split_top_level
 
 __all__ = ["AnswerError", "Entity", "Link", "Plan", "parse"]
 
@@ -197,7 +197,7 @@ class Plan:
 
 def parse(entities: str, many_to_many: str = "") -> Plan:
     """Parse both answers, or raise AnswerError naming the first problem."""
-    heads = [_parse_head(part) for part in split_top_level(entities, "entities")]
+    heads = [_parse_head(part) for part in _items(entities, "entities")]
     if not heads:
         raise AnswerError("entities is empty: name at least one entity, for example 'team, hero:team'")
     _check_unique(heads)
@@ -205,9 +205,51 @@ def parse(entities: str, many_to_many: str = "") -> Plan:
     parsed = tuple(head.build(names) for head in heads)
     _check_cycles(parsed)
     by_name = {e.name: e for e in parsed}
-    links = tuple(_parse_pair(part, by_name) for part in split_top_level(many_to_many, "many_to_many"))
+    links = tuple(_parse_pair(part, by_name) for part in _items(many_to_many, "many_to_many"))
     _check_links(links, parsed)
     return Plan(parsed, links)
+
+
+SEPARATORS = " \t\r\n,;"
+_CLOSING = {"(": ")", "{": "}"}
+
+
+def _items(answer: str, key: str) -> list[str]:
+    """The items of an answer; nothing but separators is no item at all."""
+    if isinstance(answer, str) and not answer.strip(SEPARATORS):
+        return []
+    _check_brackets(answer, key)
+    return split_top_level(answer, key)
+
+
+def _check_brackets(answer: str, key: str) -> None:
+    """Braces and parentheses pair up; a refusal names the item they stand in and the bracket to add or remove."""
+    if not isinstance(answer, str):
+        return
+    opened: list[tuple[str, int]] = []  # each open bracket, with where its item starts
+    item_start = 0
+    for position, char in enumerate(answer):
+        if char in _CLOSING:
+            opened.append((char, item_start))
+        elif char in ")}":
+            near = repr(answer[item_start : position + 1].strip()[-40:])
+            if not opened:
+                opening = "(" if char == ")" else "{"
+                raise AnswerError(
+                    f"{key} has a {char!r} that closes nothing in {near}: remove it or add the matching {opening!r}"
+                )
+            opening, _ = opened.pop()
+            if _CLOSING[opening] != char:
+                raise AnswerError(
+                    f"{key} closes {opening!r} with {char!r} in {near}: add the missing {_CLOSING[opening]!r} before it"
+                )
+        elif char in ",;\n" and not opened:
+            item_start = position + 1
+    if opened:
+        opening, start = opened[-1]
+        text = " ".join(answer[start:].split())
+        near = repr(text if len(text) <= 40 else text[:40] + "...")
+        raise AnswerError(f"{key} has an unclosed {opening!r} in {near}: add the missing {_CLOSING[opening]!r}")
 
 
 @dataclass(frozen=True)
@@ -226,16 +268,23 @@ class _Head:
                 f"entity {self.name!r} belongs to {self.parent!r}, which is not in the list; "
                 f"add {self.parent!r} to entities or remove ':{self.parent}'"
             )
-        shorthand = ()
+        shorthand: tuple[Field, ...] = ()
         if self.parent is not None:
             # `hero:team` is `team: team?`; `category:category` is `parent: category?`, whose subtree goes with it.
             tree = self.parent == self.name
             attr = "parent" if tree else self.parent
             shorthand = (Field(self.name, attr, "ref", optional=True, target=self.parent, cascade=tree),)
+        uniques: tuple[tuple[str, ...], ...] = ()
         if self.body is None:
-            fields, uniques = _default_fields(self.name), ()
+            fields = _default_fields(self.name)
         else:
             fields, uniques = parse_fields(self.body, self.name, names, entity=True)
+        for f in shorthand:
+            if any(declared.name == f.name for declared in fields):
+                raise AnswerError(
+                    f"{self.name}.{f.name} is declared twice: '{self.name}:{self.parent}' declares it already; "
+                    f"drop ':{self.parent}' or the field"
+                )
         fields = (*fields, *shorthand) if self.body is None else (*shorthand, *fields)
         _check_field_names(self.name, fields)
         self_refs = [f for f in fields if f.is_reference and f.target == self.name]
@@ -260,7 +309,7 @@ def _parse_head(text: str) -> _Head:
         if not text.rstrip().endswith("}"):
             raise AnswerError(f"entity {text!r} has text after its closing '}}': start the next entity with ';'")
         head, body = text[:start], text[start + 1 : text.rstrip().rindex("}")]
-        if not body.strip():
+        if not body.strip(SEPARATORS):
             raise AnswerError(f"entity {head.strip()!r} has empty braces: declare its fields, or drop the braces")
     match = _HEAD.match(head.strip())
     if not match:
@@ -269,7 +318,9 @@ def _parse_head(text: str) -> _Head:
             "optional {fields}; for example 'person(people):team'"
         )
     name = check_name(match["name"], f"entity {head.strip()!r}")
-    plural = check_name(match["plural"], f"plural in {head.strip()!r}") if match["plural"] is not None else pluralize(name)
+    plural = (
+        check_name(match["plural"], f"plural in {head.strip()!r}") if match["plural"] is not None else pluralize(name)
+    )
     parent = check_name(match["parent"], f"parent in {head.strip()!r}") if match["parent"] is not None else None
     if plural == name:
         raise AnswerError(
@@ -333,21 +384,28 @@ def _check_unique(heads: list[_Head]) -> None:
 
 def _check_cycles(entities: tuple[Entity, ...]) -> None:
     """References between different entities may not go round: no first row could be made and kept."""
-    targets = {e.name: [f.target for f in e.references if f.target != e.name] for e in entities}
+    edges = {e.name: [f for f in e.references if f.target != e.name] for e in entities}
+    finished: set[str] = set()
 
-    def visit(name: str, path: list[str]) -> None:
-        for target in targets[name]:
+    def visit(name: str, path: list[str], through: list[Field]) -> None:
+        for f in edges[name]:
+            target = f.target
             assert target is not None
             if target in path:
-                cycle = " -> ".join([*path[path.index(target) :], target])
+                start = path.index(target)
+                cycle = " -> ".join([*path[start:], target])
+                fields = ", ".join(f"{g.owner}.{g.name}" for g in [*through[start:], f])
                 raise AnswerError(
-                    f"entities reference each other in a cycle ({cycle}); only a reference of an entity "
-                    "to itself is allowed, like 'category:category': drop one of the references"
+                    f"entities reference each other in a cycle ({cycle}) through {fields}; only a reference of "
+                    "an entity to itself is allowed, like 'category:category': drop one of these references"
                 )
-            visit(target, [*path, target])
+            if target not in finished:
+                visit(target, [*path, target], [*through, f])
+        finished.add(name)
 
     for entity in entities:
-        visit(entity.name, [entity.name])
+        if entity.name not in finished:
+            visit(entity.name, [entity.name], [])
 
 
 def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
@@ -359,7 +417,9 @@ def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
         head, body = text[:start], text[start + 1 : text.rstrip().rindex("}")]
     sides = [side.strip() for side in head.split("+")]
     if len(sides) != 2 or not all(sides):
-        raise AnswerError(f"many_to_many pair {text!r} is not of the form 'hero+power' or 'hero+power {{ field: type }}'")
+        raise AnswerError(
+            f"many_to_many pair {text!r} is not of the form 'hero+power' or 'hero+power {{ field: type }}'"
+        )
     names = [normalise(side) for side in sides]
     for side, name in zip(sides, names, strict=True):
         if name not in by_name:
@@ -371,8 +431,10 @@ def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
     left, right = by_name[names[0]], by_name[names[1]]
     fields: tuple[Field, ...] = ()
     if body is not None:
-        if not body.strip():
-            raise AnswerError(f"many_to_many pair {head.strip()!r} has empty braces: declare its fields, or drop the braces")
+        if not body.strip(SEPARATORS):
+            raise AnswerError(
+                f"many_to_many pair {head.strip()!r} has empty braces: declare its fields, or drop the braces"
+            )
         owner = f"{left.name}_{right.name}_link"
         fields, _ = parse_fields(body, owner, set(by_name), entity=False)
         reserved = {"created_at", f"{left.name}_id", f"{right.name}_id"}

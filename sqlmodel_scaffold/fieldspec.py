@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import AnswerError
-from .splitting import split_top_level
 from .fields import BIGINT_RANGE, DEFAULT_STR_LENGTH, GRAMMAR_TYPES, INT_RANGE, TYPES, Field
 from .naming import SNAKE_NAME, normalise
+from .splitting import split_top_level
 
 MAX_FIELD_NAME_LENGTH = 30
 MAX_STR_LENGTH = 10_000
@@ -30,9 +30,7 @@ MODEL_ATTRIBUTES = {"copy", "dict", "json", "schema", "schema_json", "validate",
 
 _ITEM = re.compile(r"^(?P<name>[^:]+?)\s*:\s*(?P<rest>.+)$", re.DOTALL)
 _TYPE = re.compile(r"^(?P<type>[A-Za-z][A-Za-z0-9_-]*)\s*(?:\((?P<args>[^()]*)\))?\s*(?P<optional>\?)?")
-_MODIFIER = re.compile(
-    r"\s*(?:(?P<op>>=|<=|=)\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s]+)|(?P<word>[A-Za-z_]+))"
-)
+_MODIFIER = re.compile(r"\s*(?:(?P<op>>=|<=|=)\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s]+)|(?P<word>[A-Za-z_]+))")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _WORD = re.compile(r"^[a-z][a-z0-9_]*$")
 _COMPOSITE = re.compile(r"^unique\s*\((?P<names>[^()]*)\)$")
@@ -54,6 +52,7 @@ def parse_fields(
             continue
         fields.append(_parse_field(item, owner, entity_names, entity))
     names = {f.name for f in fields}
+    columns = {f.column: f.name for f in fields if f.is_reference}
     for group in groups:
         where = f"{owner}: unique({', '.join(group)})"
         if len(group) < 2:
@@ -61,8 +60,12 @@ def parse_fields(
         if len(set(group)) != len(group):
             raise AnswerError(f"{where} names a field twice; name each once")
         for name in group:
+            if name in columns:
+                raise AnswerError(f"{where} names the column {name!r}; name the reference instead: {columns[name]!r}")
             if name not in names:
-                raise AnswerError(f"{where} names {name!r}, which is not a field of {owner}; declare it or fix the name")
+                raise AnswerError(
+                    f"{where} names {name!r}, which is not a field of {owner}; declare it or fix the name"
+                )
     return tuple(fields), tuple(tuple(g) for g in groups)
 
 
@@ -103,7 +106,9 @@ def _parse_field(item: str, owner: str, entity_names: set[str], entity: bool) ->
     rest = match["rest"].strip()
     typed = _TYPE.match(rest)
     if not typed:
-        raise AnswerError(f"{where}: {rest!r} does not start with a type; for example 'str(200)', 'int' or an entity's name")
+        raise AnswerError(
+            f"{where}: {rest!r} does not start with a type; for example 'str(200)', 'int' or an entity's name"
+        )
     spec: dict[str, Any] = {"optional": typed["optional"] is not None}
     spec |= _type(typed["type"], typed["args"], where, entity_names, entity)
     _modifiers(rest[typed.end() :], spec, where)
@@ -121,12 +126,16 @@ def _type(word: str, args: str | None, where: str, entity_names: set[str], entit
     target = normalise(word)
     if target in entity_names:
         if not entity:
-            raise AnswerError(f"{where}: a link's fields cannot reference an entity; link the entities with another pair")
+            raise AnswerError(
+                f"{where}: a link's fields cannot reference an entity; link the entities with another pair"
+            )
         if args is not None:
             raise AnswerError(f"{where}: a reference to {target!r} takes no arguments; write '{target}'")
         return {"type": "ref", "target": target}
     known = ", ".join(GRAMMAR_TYPES)
-    raise AnswerError(f"{where}: {word!r} is neither a type ({known}) nor an entity in the list; fix the type or add the entity")
+    raise AnswerError(
+        f"{where}: {word!r} is neither a type ({known}) nor an entity in the list; fix the type or add the entity"
+    )
 
 
 def _type_args(kind: str, args: str | None, where: str) -> dict[str, Any]:
@@ -134,7 +143,9 @@ def _type_args(kind: str, args: str | None, where: str) -> dict[str, Any]:
         if args is None:
             return {"length": DEFAULT_STR_LENGTH}
         if not args.strip().isdigit() or not 1 <= int(args) <= MAX_STR_LENGTH:
-            raise AnswerError(f"{where}: str({args.strip()}) needs a length from 1 to {MAX_STR_LENGTH}; for unbounded text use 'text'")
+            raise AnswerError(
+                f"{where}: str({args.strip()}) needs a length from 1 to {MAX_STR_LENGTH}; for unbounded text use 'text'"
+            )
         return {"length": int(args)}
     if kind == "decimal":
         parts = [p.strip() for p in (args or "").split(",")]
@@ -144,15 +155,21 @@ def _type_args(kind: str, args: str | None, where: str) -> dict[str, Any]:
         if not 1 <= precision <= MAX_PRECISION:
             raise AnswerError(f"{where}: decimal precision {precision} must be from 1 to {MAX_PRECISION}")
         if scale > precision:
-            raise AnswerError(f"{where}: decimal({precision},{scale}) has more places than digits; the scale must be at most {precision}")
+            raise AnswerError(
+                f"{where}: decimal({precision},{scale}) has more places than digits; the scale must be at most {precision}"
+            )
         return {"precision": precision, "scale": scale}
     if kind == "enum":
         words = tuple(w.strip() for w in (args or "").split("|"))
         if args is None or words == ("",):
             raise AnswerError(f"{where}: an enum needs its words, for example 'enum(draft|published)'")
+        if "" in words:
+            raise AnswerError(f"{where}: enum({args}) has an empty word; remove the extra '|'")
         for w in words:
             if not _WORD.fullmatch(w):
-                raise AnswerError(f"{where}: enum word {w!r} must be lowercase letters, digits and '_', starting with a letter")
+                raise AnswerError(
+                    f"{where}: enum word {w!r} must be lowercase letters, digits and '_', starting with a letter"
+                )
         if len(set(words)) != len(words):
             repeated = next(w for w in words if words.count(w) > 1)
             raise AnswerError(f"{where}: enum word {repeated!r} is repeated; list each word once")
@@ -167,24 +184,33 @@ def _modifiers(text: str, spec: dict[str, Any], where: str) -> None:
     while position < len(text.rstrip()):
         match = _MODIFIER.match(text, position)
         if not match or match.end() == position:
-            raise AnswerError(f"{where}: cannot read {text[position:].strip()!r}; modifiers are unique, index, hidden, cascade, = value, >= n, <= n")
+            raise AnswerError(
+                f"{where}: cannot read {text[position:].strip()!r}; modifiers are unique, index, hidden, cascade, = value, >= n, <= n"
+            )
         position = match.end()
         if match["word"]:
             word = match["word"].lower()
             if word not in ("unique", "index", "hidden", "cascade"):
-                raise AnswerError(f"{where}: {match['word']!r} is not a modifier; use unique, index, hidden, cascade, = value, >= n or <= n")
+                raise AnswerError(
+                    f"{where}: {match['word']!r} is not a modifier; use unique, index, hidden, cascade, = value, >= n or <= n"
+                )
             if spec.get(word):
                 raise AnswerError(f"{where}: {word!r} is given twice; keep one")
             spec[word] = True
             continue
         op, value = match["op"], match["value"]
         if op == "=":
+            if value[0] in "'\"" and (len(value) == 1 or value[-1] != value[0]):
+                raise AnswerError(
+                    f"{where}: the quoted default {value!r} is not closed, or holds a ',' or ';' (which separate "
+                    "fields); close the quote and leave ',' and ';' out of it"
+                )
             if spec.get("has_default"):
                 raise AnswerError(f"{where}: two defaults; keep one")
             spec["has_default"], spec["default"] = True, value
         else:
             if not _NUMBER.match(value):
-                raise AnswerError(f"{where}: the bound {op} {value} is not a number")
+                raise AnswerError(f"{where}: the bound {op} {value} is not a number; write one, for example {op} 0")
             key = "minimum" if op == ">=" else "maximum"
             if spec.get(key) is not None:
                 raise AnswerError(f"{where}: two {op} bounds; keep one")
@@ -193,7 +219,7 @@ def _modifiers(text: str, spec: dict[str, Any], where: str) -> None:
 
 def _check(field: Field, where: str, entity: bool) -> None:
     info = TYPES["uuid"] if field.is_reference else TYPES[field.type]
-    kind = "a reference" if field.is_reference else f"a {field.type}"
+    kind = _kind(field)
     if field.cascade and not field.is_reference:
         raise AnswerError(f"{where}: cascade applies to references only; remove it")
     if not entity:
@@ -215,15 +241,19 @@ def _check(field: Field, where: str, entity: bool) -> None:
         limits = INT_RANGE if field.type == "int" else BIGINT_RANGE
         for bound in (field.minimum, field.maximum):
             if bound is not None and not limits[0] <= bound <= limits[1]:
-                raise AnswerError(f"{where}: the bound {bound} is outside what {field.type} holds; use bigint or another bound")
+                raise AnswerError(
+                    f"{where}: the bound {bound} is outside what {field.type} holds; use bigint or another bound"
+                )
     if field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
-        raise AnswerError(f"{where}: the lower bound {field.minimum} is above the upper bound {field.maximum}; swap them")
+        raise AnswerError(
+            f"{where}: the lower bound {field.minimum} is above the upper bound {field.maximum}; swap them"
+        )
 
 
 def _default(field: Field, where: str) -> Any:
     """The `= literal` as a Python value of the field's type, or an error saying why it does not fit."""
     literal = field.info.literal
-    kind = "a reference" if field.is_reference else f"a {field.type}"
+    kind = _kind(field)
     raw = str(field.default)
     quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
     if literal is None:
@@ -231,23 +261,33 @@ def _default(field: Field, where: str) -> Any:
     value: Any
     if literal == "string":
         if not quoted:
-            raise AnswerError(f"{where}: a text default is quoted, for example = \"none\"; write = \"{raw}\"")
+            raise AnswerError(f'{where}: a text default is quoted, for example = "none"; write = "{raw}"')
         value = raw[1:-1]
         if field.type == "str" and field.length is not None and len(value) > field.length:
-            raise AnswerError(f"{where}: the default is longer than {field.length} characters")
+            raise AnswerError(
+                f"{where}: the default {raw} is longer than the {field.length} characters of str({field.length}); "
+                "shorten it or raise the length"
+            )
         if not field.optional and not value.strip():
-            raise AnswerError(f"{where}: the default of a required text is empty; give it words or make the field optional")
+            raise AnswerError(
+                f"{where}: the default of a required text is empty; give it words or make the field optional"
+            )
         return value
     if literal == "bool":
         if raw not in ("true", "false"):
-            raise AnswerError(f"{where}: a bool default is true or false, not {raw}")
+            raise AnswerError(f"{where}: a bool default is true or false, not {raw}; write = true or = false")
         return raw == "true"
     if literal == "word":
         if raw not in field.words:
-            raise AnswerError(f"{where}: the default {raw!r} is not one of the enum's words ({'|'.join(field.words)})")
+            raise AnswerError(
+                f"{where}: the default {raw!r} is not one of the enum's words ({'|'.join(field.words)}); "
+                "use one of them, unquoted, or add it to the enum"
+            )
         return raw
     if not _NUMBER.match(raw) or (literal == "int" and "." in raw):
-        raise AnswerError(f"{where}: the default {raw} is not {'a whole number' if literal == 'int' else 'a number'}")
+        example = "= 0" if literal == "int" else "= 1.5"
+        number_kind = "a whole number" if literal == "int" else "a number in digits"
+        raise AnswerError(f"{where}: the default {raw} is not {number_kind}; write one, for example {example}")
     value = int(raw) if literal == "int" else (float(raw) if field.type == "float" else raw)
     number = Decimal(raw)
     if field.type == "decimal":
@@ -256,8 +296,30 @@ def _default(field: Field, where: str) -> Any:
         except InvalidOperation:
             quantised = None
         if quantised is None or quantised != number or len(quantised.as_tuple().digits) > (field.precision or 0):
-            raise AnswerError(f"{where}: the default {raw} does not fit decimal({field.precision},{field.scale})")
+            scale = field.scale or 0
+            raise AnswerError(
+                f"{where}: the default {raw} does not fit decimal({field.precision},{scale}), which holds "
+                f"{(field.precision or 0) - scale} digits before the point and {scale} after; change the default or the type"
+            )
     low, high = field.bounds
     if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
-        raise AnswerError(f"{where}: the default {raw} is outside the field's bounds")
+        outside_declared = (field.minimum is not None and number < Decimal(str(field.minimum))) or (
+            field.maximum is not None and number > Decimal(str(field.maximum))
+        )
+        if not outside_declared:
+            fix = "use bigint or another default" if field.type == "int" else "choose another default"
+            raise AnswerError(f"{where}: the default {raw} is outside what {field.type} holds; {fix}")
+        declared = " and ".join(
+            f"{op} {b}" for op, b in ((">=", field.minimum), ("<=", field.maximum)) if b is not None
+        )
+        raise AnswerError(
+            f"{where}: the default {raw} is outside the field's bounds ({declared}); change the default or the bounds"
+        )
     return value
+
+
+def _kind(field: Field) -> str:
+    """`a reference`, `an int`, `a uuid`: the field's type in a message."""
+    if field.is_reference:
+        return "a reference"
+    return f"{'an' if field.type[0] in 'aeio' else 'a'} {field.type}"
