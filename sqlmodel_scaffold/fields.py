@@ -347,7 +347,10 @@ class Field:
     def migration_column(self, id_type: str) -> str:
         nullable = "True" if self.optional else "False"
         return call_line(
-            "sa.Column", [f'"{self.column}"', self.migration_type(id_type), f"nullable={nullable}"], indent="        ", tail="),"
+            "sa.Column",
+            [f'"{self.column}"', self.migration_type(id_type), f"nullable={nullable}"],
+            indent="        ",
+            tail="),",
         )
 
 

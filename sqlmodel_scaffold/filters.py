@@ -123,7 +123,7 @@ def assignment(head: str, items: list[str], brackets: str = "()", indent: str = 
 
     A tuple of one item keeps its comma.
     """
-    opening, closing = brackets
+    opening, closing = brackets[0], brackets[1]
     if not items:
         return f"{indent}{head} = {brackets}"
     if brackets == "()" and len(items) == 1:

@@ -4,11 +4,16 @@ from .errors import AnswerError
 
 
 def split_top_level(answer: str, key: str) -> list[str]:
-    """Split at `,`, `;` and newlines that stand outside braces and parentheses."""
+    """Split at `,`, `;` and newlines that stand outside braces, parentheses and quotes."""
     if not isinstance(answer, str):
         raise AnswerError(f"{key} must be text like 'team, hero:team', not {answer!r}")
     parts, depth, current = [], [], ""
+    quote = ""  # the quote character of a quoted default we are inside, if any
     for char in answer:
+        if quote or char in "'\"":
+            quote = "" if char == quote else quote or char
+            current += char
+            continue
         if char in "({":
             depth.append(char)
         elif char in ")}":
@@ -23,6 +28,8 @@ def split_top_level(answer: str, key: str) -> list[str]:
             current = ""
             continue
         current += char
+    if quote:
+        raise AnswerError(f"{key} has an unclosed quote ({quote}) in {_near(current)}: close it")
     if depth:
         closing = ")" if depth[-1] == "(" else "}"
         raise AnswerError(f"{key} has an unclosed {depth[-1]!r} near {_near(current)}: add the missing {closing!r}")
@@ -33,7 +40,7 @@ def split_top_level(answer: str, key: str) -> list[str]:
     if parts[-1] == "":
         parts.pop()
     if "" in parts:
-        where = parts[parts.index("") - 1] if parts.index("") else parts[1]
+        where = next((part for part in parts if part), answer)
         raise AnswerError(f"{key} has an empty item next to {_near(where)}: remove the extra separator")
     return parts
 

@@ -22,7 +22,12 @@ POSTGRES_ADMIN_URL = os.environ.get("TEMPLATE_POSTGRES_URL", "postgresql://postg
 
 # id -> (entities, many_to_many); each spec exercises a different part of the syntax.
 SPECS = {
-    "default": ("team, hero:team", ""),
+    # cookiecutter.json's default: SQLModel's Hero and Team, with declared fields.
+    "default": (
+        "team { name: str(100) unique, headquarters: str(200)? }; "
+        "hero { name: str(100) index, secret_name: str(100) hidden, age: int? >= 0 index, team: team? }",
+        "",
+    ),
     "tree": ("category:category", ""),
     "reserved-words": ("user, order:user, group", "user+group"),
     "multi-word-irregular": ("Blog Post, person(people):blog post, child:person, box", ""),
@@ -30,6 +35,28 @@ SPECS = {
     "longest-names": (
         "supercalifragilistic, abcdefghijklmnopqrst:supercalifragilistic, zyxwvutsrqponmlkjihg:zyxwvutsrqponmlkjihg",
         "abcdefghijklmnopqrst+zyxwvutsrqponmlkjihg",
+    ),
+    # SPEC.md's lending library: several references, one composite unique, a hidden field, link fields.
+    "library": (
+        "author { name: str(120), born_on: date? };\n"
+        "book { title: str(200), isbn: str(17) unique, author: author, price: decimal(8,2)? >= 0,\n"
+        "       status: enum(draft|in_print|out_of_print) = draft, pages: int? >= 1 };\n"
+        "member { email: email unique, full_name: str(120), notes: text? hidden };\n"
+        "loan { member: member, book: book, due_on: date, returned_at: datetime?, unique(member, book) };\n"
+        "genre:genre",
+        "book+genre { main: bool = false }",
+    ),
+    # Every type and modifier: one entity referenced twice, a tree declared by a field, a cascade,
+    # reserved words as field names, a composite unique over a reference, link fields.
+    "field-rich": (
+        "site { code: str(8) unique, label: text, active: bool = true, opened_on: date?, "
+        "rating: float? >= 0 <= 5, visits: bigint = 0 index, token: uuid? unique, meta: json?, "
+        "homepage: url?, contact: email? };\n"
+        "region { name: str(60) unique, parent: region? };\n"
+        "shipment { from_site: site, to_site: site?, region: region? cascade, order: int >= 1, "
+        "group: str(20)? index, user: str(30) hidden, weight: decimal(10,3) >= 0, sent_at: datetime? index, "
+        "kind: enum(parcel|pallet|letter) = parcel, unique(from_site, order) }",
+        "region+site { primary: bool = false, since: date?, rank: enum(main|backup)? }",
     ),
 }
 
@@ -65,6 +92,10 @@ COVERING = [
     ("many-to-many", choose(1, 0, 0, 1)),
     ("longest-names", choose(0, 0, 0, 1)),
     ("longest-names", choose(1, 1, 1, 0)),
+    ("library", choose(0, 0, 1, 1)),
+    ("library", choose(1, 1, 0, 0)),
+    ("field-rich", choose(0, 1, 0, 1)),
+    ("field-rich", choose(1, 0, 1, 0)),
 ]
 
 

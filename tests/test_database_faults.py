@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
-from conftest import choose, render_variant
+from conftest import choose, render
 from served import Server, migrate, serve
 from sqlalchemy import make_url
 from tcp_proxy import TcpProxy
@@ -28,7 +28,7 @@ PROMPT = float(TIMEOUTS["DB_COMMAND_TIMEOUT"]) + float(TIMEOUTS["DB_CONNECT_TIME
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render_variant(tmp_path_factory.mktemp("faults"), "default", choose(0, 0, 0, 0))
+    return render(tmp_path_factory.mktemp("faults"), entities="team, hero:team", **choose(0, 0, 0, 0))
 
 
 @pytest.fixture

@@ -39,13 +39,15 @@ def test_pluralize(singular: str, plural: str) -> None:
     assert pluralize(singular) == plural
 
 
-def test_default_spec_is_a_team_with_heroes() -> None:
+def test_team_with_heroes_written_as_a_shorthand() -> None:
     plan = parse("team, hero:team")
     team, hero = plan.entities
-    assert (team.name, team.plural, team.parent) == ("team", "teams", None)
-    assert (hero.name, hero.plural, hero.parent, hero.parent_attr) == ("hero", "heroes", "team", "team")
+    assert (team.name, team.plural, team.references) == ("team", "teams", ())
+    [reference] = hero.references
+    assert (reference.name, reference.column, reference.target, reference.optional) == ("team", "team_id", "team", True)
+    assert reference.ondelete == "SET NULL"
     assert hero.read_model == "HeroPublicWithTeam"
-    assert plan.children_of(team) == (hero,)
+    assert plan.children_of(team) == ((hero, reference),)
     assert plan.links == ()
 
 
@@ -58,7 +60,11 @@ def test_names_plurals_and_routes_of_multi_word_entities() -> None:
         "blog-posts",
         "blog_posts",
     )
-    assert (person.plural, person.parent, person.read_model) == ("people", "blog_post", "PersonPublicWithBlogPost")
+    assert (person.plural, person.references[0].target, person.read_model) == (
+        "people",
+        "blog_post",
+        "PersonPublicWithBlogPost",
+    )
 
 
 def test_explicit_plural_wins_over_the_pluralizer() -> None:
@@ -69,7 +75,9 @@ def test_explicit_plural_wins_over_the_pluralizer() -> None:
 def test_self_reference_is_a_tree() -> None:
     (category,) = parse("category:category").entities
     assert category.is_tree
-    assert (category.parent_attr, category.read_model) == ("parent", "CategoryPublicWithParent")
+    assert category.tree_field is not None
+    assert (category.tree_field.column, category.tree_field.ondelete) == ("parent_id", "CASCADE")
+    assert category.read_model == "CategoryPublicWithParent"
 
 
 def test_many_to_many_pairs_link_listed_entities() -> None:
@@ -102,7 +110,7 @@ def test_sql_reserved_words_are_valid_names() -> None:
         ("team, hero!", "", "'hero!' is not a valid name"),
         ("héros", "", "is not a valid name"),
         ("hero:team:x", "", "is not of the form"),
-        ("hero(", "", "is not of the form"),
+        ("hero(", "", "unclosed '('"),
         ("hero()", "", "plural in 'hero()' has an empty name"),
         ("team, team", "", "entity 'team' is listed twice"),
         ("Blog Post, blog-post", "", "entity 'blog_post' is listed twice"),
@@ -125,7 +133,7 @@ def test_sql_reserved_words_are_valid_names() -> None:
         ("hero, power", "hero+villain", "names 'villain', which is not in entities"),
         ("hero, power", "hero+hero", "links an entity to itself"),
         ("hero, power", "hero+power, power+hero", "links 'power' and 'hero' twice"),
-        ("team, hero:team", "hero+team", "repeats a belongs-to relation"),
+        ("team, hero:team", "hero+team", "repeats a reference"),
         ("hero, power, hero_power_link", "hero+power", "clashes with the link table"),
     ],
 )

@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 import pytest
 from conftest import COMBINATIONS, COVERING, OPTIONS, SPECS, render_variant, run, tree_differences, variant_id
 
-# A Jinja expression, statement or comment; nested Python dicts (`}}`) are fine.
-LEFTOVER_JINJA = re.compile(r"\{\{-?\s*[A-Za-z_(]|\{%|%\}|\{#|cookiecutter\.")
+# A Jinja expression, statement or comment; nested Python dicts (`}}`) and GitHub Actions
+# expressions (`${{ github.ref }}`) are fine.
+LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{-?\s*[A-Za-z_(]|\{%|%\}|\{#|cookiecutter\.")
 VARIANTS = [(spec, options) for spec in SPECS for options in COMBINATIONS]
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import make_url
 # Columns added to a generated model to make autogenerate write SQLModel's and the JSON types.
 NEW_COLUMNS = """\
     motto: str | None = Field(default=None, max_length=80)
-    extra: dict[str, Any] | None = Field(default=None, sa_type=JSON_OBJECT)
-    founded_at: datetime | None = None
+    extra: dict[str, Any] | None = Field(default=None, sa_type=JSON_VALUE)
+    founded_at: AwareDatetime | None = None
 """
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import POSTGRES_ADMIN_URL, choose, render_variant
+from conftest import POSTGRES_ADMIN_URL, choose, render
 from served import free_port, migrate, serve
 from sqlalchemy import make_url
 
@@ -86,7 +86,7 @@ def _listening(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render_variant(tmp_path_factory.mktemp("pgbouncer"), "default", choose(0, 0, 0, 0))
+    return render(tmp_path_factory.mktemp("pgbouncer"), entities="team, hero:team", **choose(0, 0, 0, 0))
 
 
 async def workload(base: str) -> Counter[int]:

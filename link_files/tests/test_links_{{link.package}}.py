@@ -45,13 +45,13 @@ BODY: dict[str, Any] | None = None
     url = f"{LEFT_URL}/{item['id']}/{{ right.route }}"
 {%- if not required %}
     assert (await client.put(link_url)).status_code == 204  # no body: the defaults
-{%- if link.fields | length > 1 %}
-    shown: dict[str, Any]
-{%- endif %}
-{%- for f in link.fields %}
-{%- set compare = "is" if f.type == "bool" or not f.has_default else "==" %}
     shown = (await client.get(url)).json()["items"][0]["link"]
-    assert shown["{{ f.column }}"] {{ compare }} {{ f.default_literal if f.type not in ("enum", "decimal") else (f.default | quoted) }}
+{%- for f in link.fields %}
+{%- if not f.has_default %}{% set expected = "is None" %}
+{%- elif f.type == "bool" %}{% set expected = "is %s" % f.default %}
+{%- elif f.type in ("enum", "decimal") %}{% set expected = "== %s" % (f.default | quoted) %}
+{%- else %}{% set expected = "== %s" % f.default_literal %}{% endif %}
+    assert shown["{{ f.column }}"] {{ expected }}
 {%- endfor %}
 {%- endif %}
     assert BODY is not None

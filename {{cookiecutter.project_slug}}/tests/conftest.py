@@ -51,10 +51,13 @@ MAX_NAME_LENGTH = 63
 # An id that no test creates, and ids the API refuses before it looks anything up.
 {%- if cookiecutter.primary_key == "uuid" %}
 MISSING_ID = "00000000-0000-7000-8000-000000000000"
-BAD_IDS = ("0", "abc", "00000000-0000-7000-8000-00000000000g")
+# Ids the API refuses, and how: a path that is not a UUID names no route at all (404).
+BAD_IDS = {"0": 404, "abc": 404, "00000000-0000-7000-8000-00000000000g": 404}
 {%- else %}
 MISSING_ID = 2**31 - 1
-BAD_IDS = ("0", "-1", "abc", str(2**63))
+# Ids the API refuses, and how: digits out of range are invalid (422); a path that is not
+# digits names no route at all (404).
+BAD_IDS = {"0": 422, str(2**63): 422, "-1": 404, "abc": 404}
 {%- endif %}
 
 

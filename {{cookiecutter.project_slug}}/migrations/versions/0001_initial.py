@@ -11,7 +11,7 @@
 {%- endmacro -%}
 {%- macro index(table, columns, unique=False, live=False) %}
     op.create_index(
-        op.f("{{ columns | index_name(table) }}"),
+        op.f("{{ (columns | index_name(table)) if unique else "_".join(["ix", table] + columns) }}"),
         "{{ table }}",
         [{{ columns | map("quoted") | join(", ") }}],
 {%- if unique %}

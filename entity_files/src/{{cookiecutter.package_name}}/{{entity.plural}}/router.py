@@ -5,6 +5,8 @@
 {%- set children = plan.children_of(entity) -%}
 {%- set cursor = cookiecutter.pagination == "cursor" -%}
 {%- set soft = cookiecutter.soft_delete -%}
+{#- The id in a path, with Starlette's convertor: `/heroes/bulk` is then no id, but a 405. -#}
+{%- set ID = "{%s_id:%s}" % (entity.name, "uuid" if cookiecutter.primary_key == "uuid" else "int") -%}
 {#- The end of every list endpoint: rows from the service, returned as a page of `table` rows. -#}
 {%- macro page_of(table, call, args, query) -%}
 {{ ("rows, %s = await %s" % ("next_cursor" if cursor else "total", call)) | call_line(args) }}
@@ -83,20 +85,20 @@ DELETE_ERRORS = NOT_FOUND
 {{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
 
 
-{{ "@router.get" | call_line(['"/{%s_id}"' % e, "responses=NOT_FOUND", "response_model=" ~ R], indent="") }}
+{{ "@router.get" | call_line(['"/%s"' % ID, "responses=NOT_FOUND", "response_model=" ~ R], indent="") }}
 {{ ("get_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], E) }}
     """One {{ entity.label }}{% if entity.references %}, with the rows it references{% endif %}."""
     return await service.get_{{ e }}(session, {{ e }}_id)
 
 
-{{ "@router.patch" | call_line(['"/{%s_id}"' % e, "responses={**NOT_FOUND, **WRITE_ERRORS}", "response_model=" ~ R], indent="") }}
+{{ "@router.patch" | call_line(['"/%s"' % ID, "responses={**NOT_FOUND, **WRITE_ERRORS}", "response_model=" ~ R], indent="") }}
 {{ ("update_" ~ e) | def_line([e ~ "_id: IdPath", "data: %sUpdate" % E, "session: SessionDep"], E) }}
     """Change the fields given; the others stay as they are."""
 {{ ("return await service.update_" ~ e) | call_line(["session", e ~ "_id", "data"]) }}
 
 
 @router.delete(
-    "/{ {{- e }}_id}",
+    "/{{ ID }}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=DELETE_ERRORS,
 )
@@ -106,7 +108,7 @@ DELETE_ERRORS = NOT_FOUND
 {%- if soft %}
 
 
-{{ "@router.post" | call_line(['"/{%s_id}/restore"' % e, "responses={**NOT_FOUND, **CONFLICT}", "response_model=" ~ R], indent="") }}
+{{ "@router.post" | call_line(['"/%s/restore"' % ID, "responses={**NOT_FOUND, **CONFLICT}", "response_model=" ~ R], indent="") }}
 {{ ("restore_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], E) }}
     """Bring back a deleted {{ entity.label }}; 409 if its unique values were taken meanwhile."""
     return await service.restore_{{ e }}(session, {{ e }}_id)
@@ -114,7 +116,7 @@ DELETE_ERRORS = NOT_FOUND
 {%- if tree %}
 
 
-{{ "@router.get" | call_line(['"/{%s_id}/children"' % e, "responses=NOT_FOUND", "response_model=Page[%s]" % R], indent="") }}
+{{ "@router.get" | call_line(['"/%s/children"' % ID, "responses=NOT_FOUND", "response_model=Page[%s]" % R], indent="") }}
 {{ ("list_%s_children" % e) | def_line([e ~ "_id: IdPath", "query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % E) }}
     """A page of the {{ entity.plural | replace("_", " ") }} directly below this one."""
     await service.get_{{ e }}(session, {{ e }}_id)
@@ -125,7 +127,7 @@ DELETE_ERRORS = NOT_FOUND
 {%- set C = child.class_name %}
 
 
-{{ "@router.get" | call_line(['"/{%s_id}/%s"' % (e, child.route), "responses=NOT_FOUND", "response_model=Page[%s]" % child.read_model], indent="") }}
+{{ "@router.get" | call_line(['"/%s/%s"' % (ID, child.route), "responses=NOT_FOUND", "response_model=Page[%s]" % child.read_model], indent="") }}
 {{ ("list_%s_%s" % (e, child.plural)) | def_line([e ~ "_id: IdPath", "query: Annotated[%sQuery, Query()]" % C, "session: SessionDep"], "Page[%s]" % C) }}
     """A page of this {{ entity.label }}'s {{ child.plural | replace("_", " ") }}, filtered and sorted as their own list."""
     await service.get_{{ e }}(session, {{ e }}_id)

@@ -6,10 +6,12 @@ from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -93,6 +95,7 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, _deleted_meanwhile)
     for unavailable in (OperationalError, InterfaceError, PoolTimeoutError, OSError, TimeoutError):
         app.add_exception_handler(unavailable, _database_unavailable)
+    app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, _method_not_allowed)
 
 
 def _error(status_code: int, detail: str) -> JSONResponse:
@@ -150,6 +153,23 @@ async def _driver_error(request: Request, error: Exception) -> JSONResponse:
     if error.connection_invalidated:
         return await _database_unavailable(request, error)
     raise error
+
+
+async def _method_not_allowed(request: Request, _exc: Exception) -> JSONResponse:
+    # Starlette's Allow names the methods of the first route whose path matched, but each
+    # method of a path is a route of its own here: gather them all.
+    allowed: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.path is None:
+            continue
+        pattern, _, _ = compile_path(route.path)
+        if pattern.match(request.url.path):
+            allowed |= route.methods or set()
+    return JSONResponse(
+        status_code=status.HTTP_405_METHOD_NOT_ALLOWED,
+        content={"detail": "Method Not Allowed"},
+        headers={"Allow": ", ".join(sorted(allowed))},
+    )
 
 
 async def _database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:

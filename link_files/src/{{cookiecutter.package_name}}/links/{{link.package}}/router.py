@@ -1,6 +1,8 @@
 {%- set L = link.class_name -%}
 {%- set left, right = link.left, link.right -%}
 {%- set cursor = cookiecutter.pagination == "cursor" -%}
+{#- Ids in paths, with Starlette's convertor (see the entity routers). -#}
+{%- set CONVERTOR = "uuid" if cookiecutter.primary_key == "uuid" else "int" -%}
 {%- set body_required = link.fields | selectattr("required") | list -%}
 """Endpoints of the {{ left.label }}-{{ right.label }} link: each side's partners, link and unlink."""
 
@@ -21,7 +23,7 @@ NOT_FOUND: dict[int | str, dict[str, object]] = {
 {%- set ITEM = other.class_name ~ "Of" ~ this.class_name %}
 
 
-{{ "@router.get" | call_line(['"/%s/{%s_id}/%s"' % (this.route, this.name, other.route), 'tags=["%s"]' % this.route, "responses=NOT_FOUND", "response_model=Page[%s]" % ITEM], indent="") }}
+{{ "@router.get" | call_line(['"/%s/{%s_id:%s}/%s"' % (this.route, this.name, CONVERTOR, other.route), 'tags=["%s"]' % this.route, "responses=NOT_FOUND", "response_model=Page[%s]" % ITEM], indent="") }}
 {{ ("list_%s_%s" % (this.name, other.plural)) | def_line([this.name ~ "_id: IdPath", "page: Annotated[SortedPage, Query()]", "session: SessionDep"], "Page[%s]" % ITEM) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
 {{ ("rows, %s = await service.list_%s_of_%s" % ("next_cursor" if cursor else "total", other.plural, this.name)) | call_line(["session", this.name ~ "_id", "page"]) }}
@@ -42,7 +44,7 @@ NOT_FOUND: dict[int | str, dict[str, object]] = {
 {%- endif %}
     )
 {%- endfor %}
-{%- set path = '"/%s/{%s_id}/%s/{%s_id}"' % (left.route, left.name, right.route, right.name) %}
+{%- set path = '"/%s/{%s_id:%s}/%s/{%s_id:%s}"' % (left.route, left.name, CONVERTOR, right.route, right.name, CONVERTOR) %}
 {%- set params = [left.name ~ "_id: IdPath", right.name ~ "_id: IdPath"] %}
 {%- set args = ["session", left.name ~ "_id", right.name ~ "_id"] %}
 
