@@ -176,6 +176,12 @@ class Plan:
                 found.append((other, refs[0]))
         return tuple(found)
 
+    def listed_under(self, entity: Entity) -> tuple[tuple[Entity, Field], ...]:
+        """The (parent, reference) pairs whose `GET /<parents>/{id}/<plural>` lists this entity's rows."""
+        return tuple(
+            (parent, f) for parent in self.entities for child, f in self.children_of(parent) if child == entity
+        )
+
     def links_of(self, entity: Entity) -> tuple[tuple[Link, Entity], ...]:
         """Each link this entity takes part in, with the entity on the other side."""
         return tuple((link, link.other(entity)) for link in self.links if entity in (link.left, link.right))

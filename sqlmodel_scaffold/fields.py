@@ -250,26 +250,26 @@ class Field:
         """A valid value in the tests' factories, as Python source; `n` makes it unique."""
         low, high = self.minimum, self.maximum
         if self.type == "str":
-            return f'text("{self.label.capitalize()}", n, {self.length})'
+            return f'samples.text("{self.label.capitalize()}", n, {self.length})'
         if self.type == "text":
-            return f'text("{self.label.capitalize()}", n, 1000)'
+            return f'samples.text("{self.label.capitalize()}", n, 1000)'
         if self.type in ("int", "bigint"):
-            return f"number(n, {low}, {high})"
+            return f"samples.number(n, {low}, {high})"
         if self.type == "float":
-            return f"float(number(n, {low}, {high}))"
+            return f"float(samples.number(n, {low}, {high}))"
         if self.type == "decimal":
             assert self.precision is not None and self.scale is not None
             top = 10 ** (self.precision - self.scale) - 1
             high = top if high is None else min(int(high), top)
-            return f"str(number(n, {None if low is None else int(low)}, {high}))"
+            return f"str(samples.number(n, {None if low is None else int(low)}, {high}))"
         if self.type == "bool":
             return "n % 2 == 0"
         if self.type == "date":
-            return "(date(2000, 1, 1) + timedelta(days=n)).isoformat()"
+            return "samples.day(n)"
         if self.type == "datetime":
-            return "(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=n)).isoformat()"
+            return "samples.moment(n)"
         if self.type == "uuid":
-            return "str(UUID(int=n))"
+            return "samples.uuid(n)"
         if self.type in ("json", "object"):
             return '{"n": n}'
         if self.type == "email":

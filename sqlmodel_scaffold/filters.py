@@ -52,7 +52,14 @@ def _member_key(name: str) -> tuple[int, str]:
 
 
 def _from_import(module: str, names: Iterable[str]) -> str:
-    members = sorted(names, key=_member_key)
+    # As ruff's isort does by default, aliased names get a statement each, after the others.
+    plain = sorted((n for n in names if " as " not in n), key=_member_key)
+    aliased = sorted((n for n in names if " as " in n), key=_member_key)
+    lines = [_from_import_line(module, plain)] if plain else []
+    return "\n".join(lines + [_from_import_line(module, [name]) for name in aliased])
+
+
+def _from_import_line(module: str, members: list[str]) -> str:
     line = f"from {module} import {', '.join(members)}"
     if len(line) <= LINE_LENGTH:
         return line

@@ -12,7 +12,7 @@ from . import TEMPLATE_DIR, project_tests
 from .answers import validate
 from .entities import AnswerError
 from .git_repo import first_commit
-from .render import render_entity_files
+from .render import initial_revision, render_entity_files, render_revision
 from .replay import saved_answers_file, write_replay_file
 
 KEEP_HINT = "Rerun cookiecutter with --keep-project-on-failure to keep the project for inspection."
@@ -100,6 +100,7 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
     where = shown_path(project_dir, caller_cwd)
     plan = validate(answers)
     render_entity_files(answers, plan, project_dir)
+    render_revision(answers, plan, initial_revision(plan), project_dir)
     write_replay_file(answers, project_dir)
 
     if "_commit" in answers:

@@ -13,6 +13,7 @@ from jinja2.ext import Extension
 from . import TEMPLATE_DIR
 from .entities import Plan, parse
 from .filters import FILTERS
+from .registry import FILTERS as REGISTRY_FILTERS
 
 
 def _working_directory() -> str | None:
@@ -35,6 +36,7 @@ class ScaffoldExtension(Extension):
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
         environment.globals["caller_cwd"] = CALLER_CWD
         environment.filters.update(FILTERS)
+        environment.filters.update(REGISTRY_FILTERS)
         environment.filters["entity_plan"] = entity_plan
 
 

@@ -1,34 +1,97 @@
 """Rendering of the files that exist once per entity and once per link (cookiecutter cannot loop over files)."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import TEMPLATE_DIR
-from .entities import Plan
+from .entities import Entity, Link, Plan
 from .filters import FILTERS
+from .registry import FILTERS as REGISTRY_FILTERS
 
 ENTITY_FILES = TEMPLATE_DIR / "entity_files"
 LINK_FILES = TEMPLATE_DIR / "link_files"
+REVISION_FILE = TEMPLATE_DIR / "revision_files" / "revision.py"
+VERSIONS = Path("migrations") / "versions"
 
 
-def render_entity_files(answers: Mapping[str, Any], plan: Plan, project_dir: Path) -> list[Path]:
-    """Render entity_files/ once for each entity and link_files/ once for each link; return the files written."""
+@dataclass(frozen=True)
+class Revision:
+    """A migration that creates tables: the initial one, or one that `add` writes."""
+
+    id: str  # "0001"
+    slug: str  # "initial": the file is migrations/versions/0001_initial.py
+    message: str
+    down_revision: str | None
+    entities: tuple[Entity, ...]  # tables to create, referenced ones first
+    links: tuple[Link, ...]
+
+    @property
+    def path(self) -> Path:
+        return VERSIONS / f"{self.id}_{self.slug}.py"
+
+
+def initial_revision(plan: Plan) -> Revision:
+    message = "The initial schema: one table per entity" + (" and one per many-to-many link." if plan.links else ".")
+    return Revision("0001", "initial", message, None, plan.in_dependency_order, plan.links)
+
+
+def render_revision(answers: Mapping[str, Any], plan: Plan, revision: Revision, project_dir: Path) -> Path:
+    """Write the revision's migration file into project_dir; return its path."""
+    env = _environment(REVISION_FILE.parent)
+    text = env.get_template(REVISION_FILE.name).render(cookiecutter=answers, plan=plan, revision=revision)
+    target = project_dir / revision.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def render_entity_files(
+    answers: Mapping[str, Any],
+    plan: Plan,
+    project_dir: Path,
+    entities: tuple[Entity, ...] | None = None,
+    links: tuple[Link, ...] | None = None,
+) -> list[Path]:
+    """Render entity_files/ once for each entity and link_files/ once for each link (by default,
+    all of the plan's); return the files written."""
     written = []
-    for entity in plan.entities:
+    for entity in plan.entities if entities is None else entities:
         written += _render(ENTITY_FILES, {"cookiecutter": answers, "plan": plan, "entity": entity}, project_dir)
-    for link in plan.links:
+    for link in plan.links if links is None else links:
         written += _render(LINK_FILES, {"cookiecutter": answers, "plan": plan, "link": link}, project_dir)
     return written
 
 
-def _render(folder: Path, context: Mapping[str, Any], project_dir: Path) -> list[Path]:
+def entity_file_paths(answers: Mapping[str, Any], plan: Plan, entity: Entity) -> list[Path]:
+    """Where entity_files/ would write this entity's files, relative to the project."""
+    return _paths(ENTITY_FILES, {"cookiecutter": answers, "plan": plan, "entity": entity})
+
+
+def link_file_paths(answers: Mapping[str, Any], plan: Plan, link: Link) -> list[Path]:
+    return _paths(LINK_FILES, {"cookiecutter": answers, "plan": plan, "link": link})
+
+
+def _paths(folder: Path, context: Mapping[str, Any]) -> list[Path]:
+    env = _environment(folder)
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return [Path(env.from_string(name).render(context)) for name in names]
+
+
+def _environment(folder: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(folder), keep_trailing_newline=True, undefined=StrictUndefined, autoescape=False
     )
     env.filters.update(FILTERS)
+    env.filters.update(REGISTRY_FILTERS)
+    return env
+
+
+def _render(folder: Path, context: Mapping[str, Any], project_dir: Path) -> list[Path]:
+    env = _environment(folder)
     templates = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     written = []
     for name in templates:

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-{% set imports = [("conftest", ["MISSING_ID", "BAD_IDS", "StatementCounter", "detail"]), ("factories", ["NEW", "same", e ~ "_body", "new_" ~ e])] -%}
+{% set imports = [("conftest", ["MISSING_ID", "BAD_IDS", "StatementCounter", "detail"]), ("factories", [e ~ "_body", "new_" ~ e]), ("samples", ["same"])] -%}
 {% for f in entity.references %}{% set _ = imports.append(("factories", ["new_" ~ f.target])) %}{% endfor -%}
-{% for child, f in plan.children_of(entity) %}{% set _ = imports.append(("factories", ["new_" ~ child.name])) %}{% endfor -%}
+{% for parent, f in plan.listed_under(entity) %}{% set _ = imports.append(("factories", ["new_" ~ parent.name])) %}{% endfor -%}
 {% for f in entity.fields if f.type == "text" %}{% set _ = imports.append(("%s.core.text" % cookiecutter.package_name, ["MAX_TEXT"])) %}{% endfor -%}
 {{ imports | import_block }}
 
@@ -29,10 +29,10 @@ URL = "/api/v1/{{ entity.route }}"
 {%- set filters = [] %}
 {%- for f in entity.fields %}{% for param, op in f.filters %}{% set _ = filters.append([param, f.column, op] | map("quoted") | list | string_tuple_raw) %}{% endfor %}{% endfor %}
 {{ "FILTERS: list[tuple[str, str, str]]" | assignment(filters, "[]") }}
-# Each reference's field, and the route of the entity it points at.
+# Each reference's field, and the factory of the entity it points at.
 {%- set references = [] %}
-{%- for f in entity.references %}{% set _ = references.append('"%s": "%s"' % (f.column, plan.entity(f.target).route)) %}{% endfor %}
-{{ "REFERENCES: dict[str, str]" | assignment(references, "{}") }}
+{%- for f in entity.references %}{% set _ = references.append('"%s": new_%s' % (f.column, f.target)) %}{% endfor %}
+{{ "REFERENCES: dict[str, Any]" | assignment(references, "{}") }}
 {{ "SORT_KEYS: list[str]" | assignment(entity.sort_keys | map("quoted") | list, "[]") }}
 # (field, value) pairs a create must refuse with a 422 at that field.
 {%- set hostile = [] %}
@@ -148,7 +148,7 @@ def _before(low: Any, high: Any) -> bool:
 {{ ("test_list_" ~ entity.plural ~ "_filters") | def_line(["client: AsyncClient", "parameter: str", "field: str", "operator: str"], "None") }}
     items = [await new_{{ e }}(client) for _ in range(3)]
     if field in REFERENCES:
-        target = await NEW[REFERENCES[field]](client)
+        target = await REFERENCES[field](client)
         items.insert(1, await new_{{ e }}(client, **{field: target["id"]}))
     if operator == "isnull":
         value: Any = True
@@ -322,7 +322,7 @@ def _before(low: Any, high: Any) -> bool:
 {%- if f.ondelete == "RESTRICT" %}
     # RESTRICT: the {{ entity.label }} still needs it.
     assert response.status_code == 409
-    assert "{{ entity.plural | replace('_', ' ') }}" in detail(response)
+    assert "referenced by {{ entity.table }}" in detail(response)
     assert (await client.get(f"{URL}/{created['id']}")).status_code == 200
 {%- elif f.ondelete == "CASCADE" %}
     # CASCADE: the {{ entity.label }} goes with it.
@@ -355,18 +355,19 @@ def _before(low: Any, high: Any) -> bool:
     bad_page = {"{{ 'cursor' if cursor else 'offset' }}": "\x00"}
     assert (await client.get(f"{URL}/{root['id']}/children", params=bad_page)).status_code == 422
 {%- endif %}
-{%- for child, f in plan.children_of(entity) %}
+{%- for parent, f in plan.listed_under(entity) %}
 
 
-{{ ("test_" ~ e ~ "_lists_its_" ~ child.plural) | def_line(["client: AsyncClient"], "None") }}
-    mine, other = await new_{{ e }}(client), await new_{{ e }}(client)
-    kept = await new_{{ child.name }}(client, {{ f.column }}=mine["id"])
-    await new_{{ child.name }}(client, {{ f.column }}=other["id"])
-    url = f"{URL}/{mine['id']}/{{ child.route }}"
+{{ ("test_%s_are_listed_under_their_%s" % (entity.plural, f.name)) | def_line(["client: AsyncClient"], "None") }}
+    mine, other = await new_{{ parent.name }}(client), await new_{{ parent.name }}(client)
+    kept = await new_{{ e }}(client, {{ f.column }}=mine["id"])
+    await new_{{ e }}(client, {{ f.column }}=other["id"])
+    url = f"/api/v1/{{ parent.route }}/{mine['id']}/{{ entity.route }}"
     page = (await client.get(url)).json()
     assert [item["id"] for item in page["items"]] == [kept["id"]]
-    assert (await client.get(f"{URL}/{MISSING_ID}/{{ child.route }}")).status_code == 404
-    assert (await client.get(url, params={"{{ 'cursor' if cursor else 'offset' }}": "\x00"})).status_code == 422
+    assert (await client.get(f"/api/v1/{{ parent.route }}/{MISSING_ID}/{{ entity.route }}")).status_code == 404
+    bad_page = {"{{ 'cursor' if cursor else 'offset' }}": "\x00"}
+    assert (await client.get(url, params=bad_page)).status_code == 422
 {%- endfor %}
 
 

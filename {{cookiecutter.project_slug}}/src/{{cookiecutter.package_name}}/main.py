@@ -1,21 +1,16 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
 """The application factory: routers, error handlers and the lifespan; nothing else."""
 
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-{% set imports = [(".core.database", ["engine"]), (".core.errors", ["register_error_handlers"]), (".health", ["router as health_router"])] -%}
-{% for entity in plan.entities -%}
-{% set _ = imports.append(("." ~ entity.plural ~ ".router", ["router as " ~ entity.plural ~ "_router"])) -%}
-{% endfor -%}
-{% for link in plan.links -%}
-{% set _ = imports.append((".links." ~ link.package ~ ".router", ["router as " ~ link.package ~ "_link_router"])) -%}
-{% endfor -%}
-{{ imports | import_block }}
+from . import routers
+from .core.database import engine
+from .core.errors import register_error_handlers
+from .health import router as health_router
 
 API_PREFIX = "/api/v1"
 # Larger bodies get a 413 before they are read: a full bulk create is far below this.
@@ -53,12 +48,10 @@ def create_app() -> FastAPI:
     )
     register_error_handlers(app)
     app.include_router(health_router)
-{%- for entity in plan.entities %}
-    app.include_router({{ entity.plural }}_router, prefix=API_PREFIX)
-{%- endfor %}
-{%- for link in plan.links %}
-    app.include_router({{ link.package }}_link_router, prefix=API_PREFIX)
-{%- endfor %}
+    # Every router routers.py imports, in its order: adding an entity adds a line there.
+    for router in vars(routers).values():
+        if isinstance(router, APIRouter):
+            app.include_router(router, prefix=API_PREFIX)
     return app
 
 

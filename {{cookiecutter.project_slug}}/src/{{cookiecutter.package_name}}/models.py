@@ -1,25 +1,11 @@
 {%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
-"""Every table model in one place, so that SQLModel.metadata is complete (Alembic, tests)."""
+"""Every table model, one import line each, so that the metadata knows them all (Alembic, tests).
 
-from sqlmodel import SQLModel
+`python3 -m sqlmodel_scaffold.add` (from the template) adds the lines of the entities and links
+it adds; an entity added by hand adds its own.
+"""
 
-{% set imports = [] -%}
-{% for entity in plan.entities -%}
-{% set _ = imports.append(("." ~ entity.plural ~ ".models", [entity.class_name])) -%}
-{% endfor -%}
-{% for link in plan.links -%}
-{% set _ = imports.append((".links." ~ link.package ~ ".models", [link.class_name])) -%}
-{% endfor -%}
+{% set imports = [(".core.tables", ["metadata as metadata"])] -%}
+{% for entity in plan.entities %}{% set _ = imports.extend(entity | model_imports) %}{% endfor -%}
+{% for link in plan.links %}{% set _ = imports.extend(link | link_model_imports) %}{% endfor -%}
 {{ imports | import_block }}
-
-metadata = SQLModel.metadata
-
-__all__ = [
-{%- set names = [] -%}
-{% for entity in plan.entities %}{% set _ = names.append(entity.class_name) %}{% endfor -%}
-{% for link in plan.links %}{% set _ = names.append(link.class_name) %}{% endfor -%}
-{% for name in names | sort %}
-    "{{ name }}",
-{%- endfor %}
-    "metadata",
-]

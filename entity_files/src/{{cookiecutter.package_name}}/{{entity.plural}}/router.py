@@ -2,7 +2,7 @@
 {%- set e = entity.name -%}
 {%- set R = entity.read_model -%}
 {%- set tree = entity.tree_field -%}
-{%- set children = plan.children_of(entity) -%}
+{%- set parents = plan.listed_under(entity) -%}
 {%- set cursor = cookiecutter.pagination == "cursor" -%}
 {%- set soft = cookiecutter.soft_delete -%}
 {#- The id in a path, with Starlette's convertor: `/heroes/bulk` is then no id, but a 405. -#}
@@ -34,10 +34,8 @@ from fastapi import APIRouter, Query, status
 from pydantic import Field
 
 {% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
-{% for child, f in children -%}
-{% set _ = imports.append(("..%s.models" % child.plural, [child.class_name, child.read_model, child.class_name ~ "Query"])) -%}
-{% set _ = imports.append(("..%s.service" % child.plural, ["list_" ~ child.plural])) -%}
-{% endfor -%}
+
+{% for parent, f in parents if parent != entity %}{% set _ = imports.append(("..%s.service" % parent.plural, ["get_" ~ parent.name])) %}{% endfor -%}
 {{ imports | import_block }}
 
 MAX_BULK = 100
@@ -123,14 +121,21 @@ DELETE_ERRORS = NOT_FOUND
     query = query.model_copy(update={"{{ tree.column }}": {{ e }}_id})
 {{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
 {%- endif %}
-{%- for child, f in children %}
-{%- set C = child.class_name %}
+{%- if parents %}
 
 
-{{ "@router.get" | call_line(['"/%s/%s"' % (ID, child.route), "responses=NOT_FOUND", "response_model=Page[%s]" % child.read_model], indent="") }}
-{{ ("list_%s_%s" % (e, child.plural)) | def_line([e ~ "_id: IdPath", "query: Annotated[%sQuery, Query()]" % C, "session: SessionDep"], "Page[%s]" % C) }}
-    """A page of this {{ entity.label }}'s {{ child.plural | replace("_", " ") }}, filtered and sorted as their own list."""
-    await service.get_{{ e }}(session, {{ e }}_id)
-    query = query.model_copy(update={"{{ f.column }}": {{ e }}_id})
-{{ page_of(C, "list_" ~ child.plural, ["session", "query"], "query") }}
+# Lists of this entity's rows under the rows they reference: `GET /<parents>/{id}/{{ entity.route }}`.
+# They live here, beside the other {{ entity.label }} routes, so that adding an entity adds them too.
+nested = APIRouter(responses=COMMON_RESPONSES)
+{%- endif %}
+{%- for parent, f in parents %}
+{%- set P = parent.class_name %}
+
+
+{{ "@nested.get" | call_line(['"/%s/{%s_id:%s}/%s"' % (parent.route, parent.name, "uuid" if cookiecutter.primary_key == "uuid" else "int", entity.route), 'tags=["%s"]' % parent.route, "responses=NOT_FOUND", "response_model=Page[%s]" % R], indent="") }}
+{{ ("list_%s_%s" % (parent.name, entity.plural)) | def_line([parent.name ~ "_id: IdPath", "query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % E) }}
+    """A page of this {{ parent.label }}'s {{ entity.plural | replace("_", " ") }}, filtered and sorted as their own list."""
+    await get_{{ parent.name }}(session, {{ parent.name }}_id)
+    query = query.model_copy(update={"{{ f.column }}": {{ parent.name }}_id})
+{{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
 {%- endfor %}

@@ -5,9 +5,6 @@
 {%- set targets = refs | map(attribute="target") | unique | list -%}
 {%- set ID = "UUID" if cookiecutter.primary_key == "uuid" else "int" -%}
 {%- set soft = cookiecutter.soft_delete -%}
-{%- set referrers = plan.referrers_of(entity) -%}
-{%- set restricting = referrers | rejectattr("1.optional") | rejectattr("1.cascade") | list -%}
-{%- set cascading = referrers | selectattr("1.cascade") | list -%}
 {#- What fetch_page returns besides the rows: a total, or the next page's cursor. -#}
 {%- set AFTER = "str | None" if cookiecutter.pagination == "cursor" else "int" -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: every query the {{ entity.label }} endpoints need."""
@@ -15,7 +12,6 @@
 {% set std = [] -%}
 {% if ID == "UUID" %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
 {% if refs %}{% set _ = std.append(("collections.abc", ["Sequence"])) %}{% endif -%}
-{% if restricting %}{% set _ = std.append(("typing", ["Any"])) %}{% endif -%}
 {% if std -%}
 {{ std | import_block }}
 
@@ -28,15 +24,12 @@ from sqlalchemy.orm import joinedload
 {%- endif %}
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-{%- if restricting %}
-from sqlmodel.sql.expression import SelectOfScalar
-{%- endif %}
 
 {% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
 {% set _ = imports.append(("..core.errors", ["ConflictError"])) -%}
 {% if refs %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% set _ = imports.append(("..core.tables", ["relation"])) %}{% endif -%}
 {% for target in targets if target != e %}{% set T = plan.entity(target) %}{% set _ = imports.append(("..%s.models" % T.plural, [T.class_name])) %}{% endfor -%}
-{% for child, f in (restricting + cascading if soft else restricting) if child != entity %}{% set _ = imports.append(("..%s.models" % child.plural, [child.class_name])) %}{% endfor -%}
+{% set _ = imports.append(("..core.references", ["refuse_if_referenced"] + (["soft_delete_cascading"] if soft else []))) -%}
 {{ imports | import_block }}
 
 {% if refs -%}
@@ -149,54 +142,28 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
 
 {{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], "None") }}
 {%- if soft %}
-{%- for child, f in restricting %}
-{%- set C = child.class_name %}
-{{ ("referring = select(%s.id).where" % C) | call_line(["col(%s.%s) == %s_id" % (C, f.column, e), "col(%s.deleted_at).is_(None)" % C]) }}
-    await _refuse_if_referenced(session, {{ e }}_id, referring, "{{ child.plural | replace("_", " ") }}")
-{%- endfor %}
+    # ON DELETE RESTRICT, as a real delete would: rows that need this one refuse it.
+    await refuse_if_referenced(session, {{ E }}, {{ e }}_id, "{{ entity.label | capitalize }}", live_only=True)
     # One conditional statement, so that of two concurrent deletes exactly one finds the row.
     deleted_at = utc_now()
 {{ ("statement = update(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_(None)" % E]) }}
     result = await session.exec(statement.values(deleted_at=deleted_at))
     if result.rowcount == 0:
         raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
-{%- for child, f in cascading %}
-{%- set C = child.class_name %}
-{%- if child == entity %}
-    # ON DELETE CASCADE, as a real delete would: the whole subtree goes too.
-    ids, parent_ids = col({{ E }}.id), col({{ E }}.{{ f.column }})
-    children = select(ids).where(parent_ids == {{ e }}_id)
-    subtree = children.cte("subtree", recursive=True)
-    subtree = subtree.union(select(ids).join(subtree, parent_ids == subtree.c.id))
-    in_subtree = ids.in_(select(subtree.c.id))
-{{ ("descendants = update(%s).where" % E) | call_line(["in_subtree", "col(%s.deleted_at).is_(None)" % E]) }}
-    await session.exec(descendants.values(deleted_at=deleted_at))
-{%- else %}
-    # ON DELETE CASCADE, as a real delete would: its {{ child.plural | replace("_", " ") }} go too.
-{{ ("gone = update(%s).where" % C) | call_line(["col(%s.%s) == %s_id" % (C, f.column, e), "col(%s.deleted_at).is_(None)" % C]) }}
-    await session.exec(gone.values(deleted_at=deleted_at))
-{%- endif %}
-{%- endfor %}
-    # References to it stay (a restore brings them back); reads do not show a deleted row.
+    # ON DELETE CASCADE, as a real delete would: the rows that reference it go too. References
+    # to it stay otherwise (a restore brings them back); reads do not show a deleted row.
+    await soft_delete_cascading(session, {{ E }}, [{{ e }}_id], deleted_at)
     await session.commit()
 {%- else %}
     # One conditional statement, so that of two concurrent deletes exactly one finds the row.
 {{ ("statement = delete(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e)]) }}
-{%- if restricting %}
     try:
         result = await session.exec(statement)
     except IntegrityError:
-        # ON DELETE RESTRICT: rows that need this one still point at it.
+        # ON DELETE RESTRICT: rows that need this one still point at it; name them.
         await session.rollback()
-{%- for child, f in restricting %}
-{%- set C = child.class_name %}
-{{ ("referring = select(%s.id).where" % C) | call_line(["col(%s.%s) == %s_id" % (C, f.column, e)], indent="        ") }}
-        await _refuse_if_referenced(session, {{ e }}_id, referring, "{{ child.plural | replace("_", " ") }}")
-{%- endfor %}
+        await refuse_if_referenced(session, {{ E }}, {{ e }}_id, "{{ entity.label | capitalize }}")
         raise
-{%- else %}
-    result = await session.exec(statement)
-{%- endif %}
     if result.rowcount == 0:
         raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
     await session.commit()
@@ -219,17 +186,6 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
         raise NotFoundError(f"No deleted {{ entity.label }} { {{- e }}_id}")
     await session.commit()
     return await get_{{ e }}(session, {{ e }}_id)
-{%- endif %}
-{%- if restricting %}
-
-
-{{ "_refuse_if_referenced" | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "referring: SelectOfScalar[Any]", "what: str"], "None") }}
-    """A 409 naming the rows that still need this {{ entity.label }} (their references RESTRICT)."""
-    ids = (await session.exec(referring.limit(5))).all()
-    if ids:
-        shown = ", ".join(str(i) for i in ids)
-        message = f"{{ entity.label | capitalize }} { {{- e }}_id} still has {what} ({shown}); delete or move them first"
-        raise ConflictError(message)
 {%- endif %}
 {%- for target in targets %}
 {%- set T = plan.entity(target) %}

@@ -20,6 +20,8 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# Every table's, once models.py has imported them all (Alembic and the tests read it).
+metadata = SQLModel.metadata
 # PostgreSQL cuts identifiers at 63 bytes; longer index names get a hash instead.
 MAX_NAME_LENGTH = 63
 

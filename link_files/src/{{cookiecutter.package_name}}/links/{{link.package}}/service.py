@@ -27,7 +27,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: SortedPage"], "tuple[list[tuple[%s, %s]], %s]" % (O, L, AFTER)) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
     await {{ this.name }}_service.get_{{ this.name }}(session, {{ this.name }}_id)
-    statement = select({{ O }}).join({{ L }}).where(col({{ L }}.{{ this.name }}_id) == {{ this.name }}_id)
+    statement = select({{ O }}).join({{ L }})
+    statement = statement.where(col({{ L }}.{{ this.name }}_id) == {{ this.name }}_id)
 {%- if other.references %}
     statement = statement.options(*{{ other.name }}_service.EMBED)
 {%- endif %}

@@ -1,4 +1,3 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
 {%- set ID = "sa.Uuid()" if cookiecutter.primary_key == "uuid" else "sa.Integer()" -%}
 {%- set soft = cookiecutter.soft_delete -%}
 {%- macro foreign_key(table, column, target, ondelete) %}
@@ -24,10 +23,10 @@
 {%- endif %}
     )
 {%- endmacro -%}
-"""The initial schema: one table per entity{% if plan.links %} and one per many-to-many link{% endif %}.
+"""{{ revision.message }}
 
-Revision ID: 0001
-Revises:
+Revision ID: {{ revision.id }}
+Revises:{% if revision.down_revision %} {{ revision.down_revision }}{% endif %}
 """
 
 from collections.abc import Sequence
@@ -36,8 +35,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0001"
-down_revision: str | Sequence[str] | None = None
+revision: str = "{{ revision.id }}"
+down_revision: str | Sequence[str] | None = {{ revision.down_revision | quoted if revision.down_revision else "None" }}
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -47,12 +46,12 @@ TIMESTAMP = sa.DateTime(timezone=True)
 {%- if soft %}
 LIVE = sa.text("deleted_at IS NULL")
 {%- endif %}
-{%- for entity in plan.entities %}
+{%- for entity in revision.entities %}
 {%- for f in entity.fields if f.type == "enum" %}
 {{ f.enum_definition }}
 {%- endfor %}
 {%- endfor %}
-{%- for link in plan.links %}
+{%- for link in revision.links %}
 {%- for f in link.fields if f.type == "enum" %}
 {{ f.enum_definition }}
 {%- endfor %}
@@ -60,7 +59,7 @@ LIVE = sa.text("deleted_at IS NULL")
 
 
 def upgrade() -> None:
-{%- for entity in plan.in_dependency_order %}
+{%- for entity in revision.entities %}
     op.create_table(
         "{{ entity.table }}",
         sa.Column("id", {{ ID }}, nullable=False),
@@ -86,7 +85,7 @@ def upgrade() -> None:
 {{- index(entity.table, ["created_at"]) }}
 {{- index(entity.table, ["updated_at"]) }}
 {%- endfor %}
-{%- for link in plan.links %}
+{%- for link in revision.links %}
     op.create_table(
         "{{ link.table }}",
         sa.Column("{{ link.left.name }}_id", {{ ID }}, nullable=False),
@@ -110,9 +109,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Dropping a table drops its indexes; links first, then referencing tables before referenced ones.
-{%- for link in plan.links | reverse %}
+{%- for link in revision.links | reverse %}
     op.drop_table("{{ link.table }}")
 {%- endfor %}
-{%- for entity in plan.in_dependency_order | reverse %}
+{%- for entity in revision.entities | reverse %}
     op.drop_table("{{ entity.table }}")
 {%- endfor %}

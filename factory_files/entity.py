@@ -1,0 +1,26 @@
+
+
+{{ (entity.name ~ "_body") | def_line(["client: AsyncClient", "n: int | None = None", "**fields: Any"], "dict[str, Any]") }}
+    """A valid body to create {{ entity.article }}."""
+    n = next(_numbers) if n is None else n
+{%- set scalars = entity.fields | rejectattr("is_reference") | list %}
+{%- if scalars %}
+    body: dict[str, Any] = {
+{%- for f in scalars %}
+        "{{ f.column }}": {{ f.sample }},
+{%- endfor %}
+    }
+{%- else %}
+    body: dict[str, Any] = {}
+{%- endif %}
+{%- for f in entity.fields if f.is_reference and not f.optional %}
+    if "{{ f.column }}" not in fields:
+        body["{{ f.column }}"] = (await new_{{ f.target }}(client))["id"]
+{%- endfor %}
+    return body | fields
+
+
+async def new_{{ entity.name }}(client: AsyncClient, **fields: Any) -> dict[str, Any]:
+    """Create {{ entity.article }} through the API and return it."""
+    body = await {{ entity.name }}_body(client, **fields)
+    return await create(client, "{{ entity.route }}", **body)
