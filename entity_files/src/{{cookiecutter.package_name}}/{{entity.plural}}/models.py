@@ -146,14 +146,46 @@ class {{ entity.read_model }}({{ E }}Public):
     "-{{ key }}",
 {%- endfor %}
 ]
+{%- set refs_filtered = entity.references | selectattr("filters") | list %}
+{%- if refs_filtered %}
+
+
+class {{ E }}Filters(PageQuery, StorableInput):
+    """A page, a sort key, and a filter per field but the references (all optional)."""
+{%- else %}
 
 
 class {{ E }}Query(PageQuery, StorableInput):
     """The list's query parameters: a page, a sort key, and a filter per field (all optional)."""
+{%- endif %}
 
 {{ ("sort: %sSort = Field" % E) | call_line(['default="id"', "description=SORT_DESCRIPTION"]) }}
-{%- for f in entity.fields %}
+{%- for f in entity.fields if not f.is_reference %}
 {%- for param, op in f.filters %}
 {{ f.filter_line(param, op, ID) }}
+{%- endfor %}
+{%- endfor %}
+{%- if refs_filtered %}
+
+
+class {{ E }}Query({{ E }}Filters):
+    """The list's query parameters: a page, a sort key, and a filter per field (all optional)."""
+{% for f in refs_filtered %}
+{%- for param, op in f.filters %}
+{{ f.filter_line(param, op, ID) }}
+{%- endfor %}
+{%- endfor %}
+{%- endif %}
+{%- for parent, ref in plan.listed_under(entity) %}
+
+
+class {{ E }}QueryOf{{ parent.class_name }}({{ E }}Filters):
+    """`GET /{{ parent.route }}/{id}/{{ entity.route }}`: the list's parameters but its {{ ref.label }}, which the path gives."""
+{% for f in refs_filtered if f != ref %}
+{%- for param, op in f.filters %}
+{{ f.filter_line(param, op, ID) }}
+{%- endfor %}
+{%- else %}
+    pass
 {%- endfor %}
 {%- endfor %}

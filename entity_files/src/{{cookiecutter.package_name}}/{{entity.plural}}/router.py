@@ -35,7 +35,7 @@ from pydantic import Field
 
 {% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
 
-{% for parent, f in parents if parent != entity %}{% set _ = imports.append(("..%s.service" % parent.plural, ["get_" ~ parent.name])) %}{% endfor -%}
+{% for parent, f in parents %}{% set _ = imports.append(("..%s.service" % parent.plural, ["get_" ~ parent.name])) %}{% set _ = imports.append((".models", [E ~ "QueryOf" ~ parent.class_name])) %}{% endfor -%}
 {{ imports | import_block }}
 
 MAX_BULK = 100
@@ -133,9 +133,10 @@ nested = APIRouter(responses=COMMON_RESPONSES)
 
 
 {{ "@nested.get" | call_line(['"/%s/{%s_id:%s}/%s"' % (parent.route, parent.name, "uuid" if cookiecutter.primary_key == "uuid" else "int", entity.route), 'tags=["%s"]' % parent.route, "responses=NOT_FOUND", "response_model=Page[%s]" % R], indent="") }}
-{{ ("list_%s_%s" % (parent.name, entity.plural)) | def_line([parent.name ~ "_id: IdPath", "query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % E) }}
+{{ ("list_%s_%s" % (parent.name, entity.plural)) | def_line([parent.name ~ "_id: IdPath", "page: Annotated[%sQueryOf%s, Query()]" % (E, P), "session: SessionDep"], "Page[%s]" % E) }}
     """A page of this {{ parent.label }}'s {{ entity.plural | replace("_", " ") }}, filtered and sorted as their own list."""
     await get_{{ parent.name }}(session, {{ parent.name }}_id)
-    query = query.model_copy(update={"{{ f.column }}": {{ parent.name }}_id})
-{{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
+    # Validated already, as a page of this list; the path gives the {{ f.label }}.
+{{ ("query = %sQuery.model_construct" % E) | call_line(["**page.model_dump(exclude_unset=True)", "%s=%s_id" % (f.column, parent.name)]) }}
+{{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "page") }}
 {%- endfor %}
