@@ -18,6 +18,7 @@ class Health(BaseModel):
 
 @router.get("/health", responses=COMMON_RESPONSES)
 async def health(session: SessionDep) -> Health:
+    """Whether the service can reach its database: 200, or 503 while it cannot."""
     connection = await session.connection()
     await connection.exec_driver_sql("SELECT 1")
     return Health()
