@@ -184,7 +184,10 @@ class Field:
         elif self.type == "decimal":
             args += [f"max_digits={self.precision}", f"decimal_places={self.scale}"]
         elif self.type == "float":
-            args.append('schema_extra={"allow_inf_nan": False}')
+            # Strict: JSON `true` or "1.5" is not a number, as the schema says.
+            args.append('schema_extra={"allow_inf_nan": False, "strict": True}')
+        elif self.type in ("int", "bigint", "bool"):
+            args.append('schema_extra={"strict": True}')
         elif self.is_reference and id_type == "int":
             args += ["ge=1", "le=MAX_ID"]
         if self.info.bounded:
@@ -234,6 +237,9 @@ class Field:
             args += [f"ge={low}", f"le={high}"]
         elif self.type == "float":
             args.append('schema_extra={"allow_inf_nan": False}')
+        elif self.type == "decimal":
+            # A value the column cannot hold would overflow its NUMERIC in the comparison.
+            args += [f"max_digits={self.precision}", f"decimal_places={self.scale}"]
         elif self.is_reference and id_type == "int":
             args += ["ge=1", "le=MAX_ID"]
         return call_line(f"{param}: {base} | None = Field", args)
@@ -291,14 +297,14 @@ class Field:
                 found += ['""', '"   "']
         elif self.type in ("int", "bigint"):
             top = "2**31" if self.type == "int" else "2**63"
-            found += [top, f"-({top}) - 1", '"many"', "1.5"]
+            found += [top, f"-({top}) - 1", '"many"', "1.5", "True", '"7"']
         elif self.type == "float":
-            found += ['float("inf")', '"many"']
+            found += ['float("inf")', '"many"', "True", '"1.5"']
         elif self.type == "decimal":
             assert self.precision is not None and self.scale is not None
             found += [f'"0.{"1" * (self.scale + 1)}"', f'"{"9" * (self.precision - self.scale + 1)}"', '"NaN"']
         elif self.type == "bool":
-            found.append('"maybe"')
+            found += ['"maybe"', '"true"', "1"]
         elif self.type == "date":
             found.append('"2026-02-30"')
         elif self.type == "datetime":
@@ -321,6 +327,16 @@ class Field:
         if not self.optional and not self.is_reference:
             found.append("None")
         return found
+
+    @property
+    def filter_hostile(self) -> list[tuple[str, str]]:
+        """(query parameter, value as Python source) a list must refuse: beyond what the column holds."""
+        if not self.filters or self.is_reference:
+            return []
+        value = {"int": "2**31", "bigint": "2**63", "decimal": '"1e300"', "float": '"inf"'}.get(self.type)
+        if value is None:
+            return []
+        return [(param, value) for param, op in self.filters if op in ("eq", "gte", "lte")]
 
     # --- migration ------------------------------------------------------------------
 

@@ -75,6 +75,11 @@ def def_line(name: str, params: Iterable[str], returns: str, is_async: bool = Tr
     return _layout(f"{keyword} {name}(", params, f") -> {returns}:", indent="", hug=len(params) > 1)
 
 
+def class_line(name: str, bases: Iterable[str]) -> str:
+    """A `class Name(Base, Other):` line, laid out as ruff formats it."""
+    return _layout(f"class {name}(", list(bases), "):", indent="")
+
+
 def call_line(head: str, args: Iterable[str], indent: str = "    ", tail: str = ")") -> str:
     """A call such as `rows = await f(a, b)`, laid out as ruff formats it.
 
@@ -141,7 +146,19 @@ def assignment(head: str, items: list[str], brackets: str = "()", indent: str = 
     return _layout(f"{indent}{head} = {opening}", items, closing, indent=indent, hug=False)
 
 
+def wrapped(head: str, inner: str, brackets: str, indent: str = "    ") -> str:
+    """`head {inner}`, or the inner part on its own line between the brackets, as ruff lays out
+    a comprehension that does not fit."""
+    opening, closing = brackets[0], brackets[1]
+    line = f"{indent}{head} {opening}{inner}{closing}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"{indent}{head} {opening}\n{indent}    {inner}\n{indent}{closing}"
+
+
 FILTERS = {
+    "class_line": class_line,
+    "wrapped": wrapped,
     "assignment": assignment,
     "string_tuple": string_tuple,
     "string_tuple_raw": string_tuple_raw,

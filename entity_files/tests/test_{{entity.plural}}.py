@@ -38,6 +38,10 @@ URL = "/api/v1/{{ entity.route }}"
 {%- set hostile = [] %}
 {%- for f in entity.fields %}{% for value in f.hostile %}{% set _ = hostile.append('("%s", %s)' % (f.column, value)) %}{% endfor %}{% endfor %}
 {{ "HOSTILE: list[tuple[str, Any]]" | assignment(hostile, "[]") }}
+# (query parameter, value) pairs a list must refuse: beyond what the column can hold.
+{%- set filter_hostile = [] %}
+{%- for f in entity.fields %}{% for param, value in f.filter_hostile %}{% set _ = filter_hostile.append('("%s", %s)' % (param, value)) %}{% endfor %}{% endfor %}
+{{ "HOSTILE_FILTERS: list[tuple[str, Any]]" | assignment(filter_hostile, "[]") }}
 
 
 def holds(operator: str, actual: Any, value: Any) -> bool:
@@ -205,6 +209,9 @@ def _before(low: Any, high: Any) -> bool:
 
 
 {{ ("test_list_" ~ entity.plural ~ "_rejects_out_of_range_queries") | def_line(["client: AsyncClient"], "None") }}
+    for parameter, value in HOSTILE_FILTERS:
+        response = await client.get(URL, params={parameter: value})
+        assert response.status_code == 422, (parameter, value)
     for params in (
         {"limit": 0},
         {"limit": 101},
@@ -305,13 +312,15 @@ def _before(low: Any, high: Any) -> bool:
     assert created["{{ f.name }}"]["id"] == target["id"]
     fetched = (await client.get(f"{URL}/{created['id']}")).json()
     assert fetched["{{ f.name }}"]["id"] == target["id"]
-    listed = (await client.get(URL, params={"{{ f.column }}": target["id"]})).json()["items"]
+    params = {"{{ f.column }}": target["id"]}
+    listed = (await client.get(URL, params=params)).json()["items"]
     assert [item["{{ f.name }}"]["id"] for item in listed] == [target["id"]]
     body = await {{ e }}_body(client) | {"{{ f.column }}": MISSING_ID}
     response = await client.post(URL, json=body)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "{{ f.column }}"]
-    moved = await client.patch(f"{URL}/{created['id']}", json={"{{ f.column }}": MISSING_ID})
+    unknown = {"{{ f.column }}": MISSING_ID}
+    moved = await client.patch(f"{URL}/{created['id']}", json=unknown)
     assert moved.status_code == 422
 
 
@@ -365,7 +374,8 @@ def _before(low: Any, high: Any) -> bool:
     url = f"/api/v1/{{ parent.route }}/{mine['id']}/{{ entity.route }}"
     page = (await client.get(url)).json()
     assert [item["id"] for item in page["items"]] == [kept["id"]]
-    assert (await client.get(f"/api/v1/{{ parent.route }}/{MISSING_ID}/{{ entity.route }}")).status_code == 404
+    missing = f"/api/v1/{{ parent.route }}/{MISSING_ID}/{{ entity.route }}"
+    assert (await client.get(missing)).status_code == 404
     bad_page = {"{{ 'cursor' if cursor else 'offset' }}": "\x00"}
     assert (await client.get(url, params=bad_page)).status_code == 422
 {%- endfor %}

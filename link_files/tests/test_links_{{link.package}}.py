@@ -32,7 +32,8 @@ BODY: dict[str, Any] | None = None
     assert mine["items"][0]["link"] == theirs["items"][0]["link"]
     assert (await client.delete(link_url)).status_code == 204
     assert (await client.delete(link_url)).status_code == 204
-    assert (await client.get(f"{LEFT_URL}/{item['id']}/{{ right.route }}")).json()["items"] == []
+    after = (await client.get(f"{LEFT_URL}/{item['id']}/{{ right.route }}")).json()
+    assert after["items"] == []
     missing = f"{LEFT_URL}/{item['id']}/{{ right.route }}/{MISSING_ID}"
     assert (await client.put(missing, json=BODY)).status_code == 404
     assert (await client.get(f"{LEFT_URL}/{MISSING_ID}/{{ right.route }}")).status_code == 404

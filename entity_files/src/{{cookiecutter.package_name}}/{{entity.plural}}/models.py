@@ -49,7 +49,7 @@ class {{ f.enum_class }}(StrEnum):
 {%- endfor %}
 
 
-class {{ E }}Base(SQLModel):
+{{ (E ~ "Base") | class_line(["SQLModel"]) }}
 {%- for f in entity.shown_fields %}
 {{ f.model_line(ID) }}
 {%- endfor %}
@@ -66,7 +66,7 @@ class {{ E }}Base(SQLModel):
 {%- endfor %}
 
 
-class {{ E }}({{ E }}Base, table=True):
+{{ E | class_line([E ~ "Base", "table=True"]) }}
     __tablename__ = "{{ entity.table }}"
 {%- if entity.unique_groups %}
 {%- set indexes = [] %}
@@ -110,7 +110,7 @@ class {{ E }}({{ E }}Base, table=True):
 {%- endfor %}
 
 
-class {{ E }}Create({{ E }}Base, StorableInput):
+{{ (E ~ "Create") | class_line([E ~ "Base", "StorableInput"]) }}
 {%- for f in entity.hidden_fields %}
 {{ f.model_line(ID, table=False) }}
 {%- else %}
@@ -118,21 +118,21 @@ class {{ E }}Create({{ E }}Base, StorableInput):
 {%- endfor %}
 
 
-class {{ E }}Update(SQLModel, StorableInput):
+{{ (E ~ "Update") | class_line(["SQLModel", "StorableInput"]) }}
     # Omitted fields stay as they are; `null` is refused where a value is required.
 {%- for f in entity.fields %}
 {{ f.update_line(ID) }}
 {%- endfor %}
 
 
-class {{ E }}Public({{ E }}Base, AlwaysShown):
+{{ (E ~ "Public") | class_line([E ~ "Base", "AlwaysShown"]) }}
     id: {{ ID }}
     created_at: AwareDatetime
     updated_at: AwareDatetime
 {%- if refs %}
 
 
-class {{ entity.read_model }}({{ E }}Public):
+{{ entity.read_model | class_line([E ~ "Public"]) }}
 {%- for f in refs %}
 {%- set T = plan.entity(f.target) %}
     {{ f.name }}: {{ T.class_name }}Public{{ " | None" if f.optional else "" }}
@@ -150,12 +150,12 @@ class {{ entity.read_model }}({{ E }}Public):
 {%- if refs_filtered %}
 
 
-class {{ E }}Filters(PageQuery, StorableInput):
+{{ (E ~ "Filters") | class_line(["PageQuery", "StorableInput"]) }}
     """A page, a sort key, and a filter per field but the references (all optional)."""
 {%- else %}
 
 
-class {{ E }}Query(PageQuery, StorableInput):
+{{ (E ~ "Query") | class_line(["PageQuery", "StorableInput"]) }}
     """The list's query parameters: a page, a sort key, and a filter per field (all optional)."""
 {%- endif %}
 
@@ -168,7 +168,7 @@ class {{ E }}Query(PageQuery, StorableInput):
 {%- if refs_filtered %}
 
 
-class {{ E }}Query({{ E }}Filters):
+{{ (E ~ "Query") | class_line([E ~ "Filters"]) }}
     """The list's query parameters: a page, a sort key, and a filter per field (all optional)."""
 {% for f in refs_filtered %}
 {%- for param, op in f.filters %}
@@ -179,7 +179,7 @@ class {{ E }}Query({{ E }}Filters):
 {%- for parent, ref in plan.listed_under(entity) %}
 
 
-class {{ E }}QueryOf{{ parent.class_name }}({{ E }}Filters):
+{{ (E ~ "QueryOf" ~ parent.class_name) | class_line([E ~ "Filters"]) }}
     """`GET /{{ parent.route }}/{id}/{{ entity.route }}`: the list's parameters but its {{ ref.label }}, which the path gives."""
 {% for f in refs_filtered if f != ref %}
 {%- for param, op in f.filters %}

@@ -19,15 +19,12 @@
 {% set sa = ["delete"] if not soft else ["update"] -%}
 {% if tree and soft %}{% set _ = sa.append("update") %}{% endif -%}
 {{ [("sqlalchemy", sa | unique | list), ("sqlalchemy.exc", ["IntegrityError"])] | import_block }}
-{%- if refs %}
-from sqlalchemy.orm import joinedload
-{%- endif %}
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 {% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
 {% set _ = imports.append(("..core.errors", ["ConflictError"])) -%}
-{% if refs %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% set _ = imports.append(("..core.tables", ["relation"])) %}{% endif -%}
+{% if refs %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% set _ = imports.append(("..core.tables", ["embedded"])) %}{% endif -%}
 {% for target in targets if target != e %}{% set T = plan.entity(target) %}{% set _ = imports.append(("..%s.models" % T.plural, [T.class_name])) %}{% endfor -%}
 {% set _ = imports.append(("..core.references", ["refuse_if_referenced"] + (["soft_delete_cascading"] if soft else []))) -%}
 {{ imports | import_block }}
@@ -39,11 +36,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- endif %}
 {%- set embeds = [] %}
 {%- for f in refs %}
-{%- if soft %}
-{%- set _ = embeds.append("joinedload(relation(%s.%s).and_(col(%s.deleted_at).is_(None)))" % (E, f.name, plan.entity(f.target).class_name)) %}
-{%- else %}
-{%- set _ = embeds.append("joinedload(relation(%s.%s))" % (E, f.name)) %}
-{%- endif %}
+{%- set _ = embeds.append("embedded(%s.%s%s)" % (E, f.name, ", live_only=True" if soft else "")) %}
 {%- endfor %}
 {{ "EMBED" | assignment(embeds) }}
 {% endif -%}
@@ -89,7 +82,7 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
     The rows go to the database in one batched INSERT, after one lookup per reference.
     """
 {%- for f in refs %}
-{{ ("%s = await _find_all_%s" % (f.name ~ "_rows", f.target)) | call_line(["session", "[data.%s for data in items]" % f.column, '"%s"' % f.column]) }}
+{{ ("%s = await _find_%s" % (f.name ~ "_rows", plan.entity(f.target).plural)) | call_line(["session", "[data.%s for data in items]" % f.column, '"%s"' % f.column]) }}
 {%- endfor %}
     created = []
 {%- if refs %}
@@ -143,7 +136,7 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
 {{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], "None") }}
 {%- if soft %}
     # ON DELETE RESTRICT, as a real delete would: rows that need this one refuse it.
-    await refuse_if_referenced(session, {{ E }}, {{ e }}_id, "{{ entity.label | capitalize }}", live_only=True)
+{{ "await refuse_if_referenced" | call_line(["session", E, e ~ "_id", (entity.label | capitalize | quoted), "live_only=True"]) }}
     # One conditional statement, so that of two concurrent deletes exactly one finds the row.
     deleted_at = utc_now()
 {{ ("statement = update(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_(None)" % E]) }}
@@ -152,7 +145,7 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
         raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
     # ON DELETE CASCADE, as a real delete would: the rows that reference it go too. References
     # to it stay otherwise (a restore brings them back); reads do not show a deleted row.
-    await soft_delete_cascading(session, {{ E }}, [{{ e }}_id], deleted_at)
+{{ "await soft_delete_cascading" | call_line(["session", E, "[%s_id]" % e, "deleted_at"]) }}
     await session.commit()
 {%- else %}
     # One conditional statement, so that of two concurrent deletes exactly one finds the row.
@@ -162,7 +155,7 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
     except IntegrityError:
         # ON DELETE RESTRICT: rows that need this one still point at it; name them.
         await session.rollback()
-        await refuse_if_referenced(session, {{ E }}, {{ e }}_id, "{{ entity.label | capitalize }}")
+{{ "await refuse_if_referenced" | call_line(["session", E, e ~ "_id", (entity.label | capitalize | quoted)], indent="        ") }}
         raise
     if result.rowcount == 0:
         raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
@@ -203,11 +196,11 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
     found = await session.get({{ TT }}, {{ target }}_id)
 {%- endif %}
     if found is None:
-        raise UnprocessableError(f"{{ T.label | capitalize }} { {{- target }}_id} does not exist", loc=("body", field))
+{{ "raise UnprocessableError" | call_line(['f"%s {%s_id} does not exist"' % (T.label | capitalize, target), 'loc=("body", field)'], indent="        ") }}
     return found
 
 
-{{ ("_find_all_" ~ target) | def_line(["session: AsyncSession", "ids: Sequence[%s | None]" % ID, "field: str"], "list[%s | None]" % TT) }}
+{{ ("_find_" ~ T.plural) | def_line(["session: AsyncSession", "ids: Sequence[%s | None]" % ID, "field: str"], "list[%s | None]" % TT) }}
     """The {{ T.plural | replace("_", " ") }} bulk items name at `field`, in one query; a 422 at the first missing one."""
     wanted = {i for i in ids if i is not None}
     statement = select({{ TT }}).where(col({{ TT }}.id).in_(wanted))

@@ -8,7 +8,8 @@ from typing import Any, cast
 
 from sqlalchemy import JSON, Enum, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.orm import QueryableAttribute, joinedload
+from sqlalchemy.orm.interfaces import LoaderOption
 from sqlmodel import SQLModel
 
 # Named constraints can be altered and dropped by later migrations. This module is
@@ -72,9 +73,14 @@ def at_scale(value: Decimal | None, places: int) -> Decimal | None:
     return None if value is None else value.quantize(Decimal(1).scaleb(-places))
 
 
-def relation(attribute: object) -> QueryableAttribute[Any]:
-    """A relationship attribute as loader options like `joinedload` expect it.
+def embedded(attribute: object, live_only: bool = False) -> LoaderOption:
+    """Load a to-one reference in the same query, as a JOIN; `live_only` leaves out a
+    soft-deleted row (the reference to it stays, for a restore).
 
-    SQLModel types `Hero.team` as the related model, which mypy refuses there.
+    SQLModel types `Hero.team` as the related model, which mypy refuses in `joinedload`.
     """
-    return cast(QueryableAttribute[Any], attribute)
+    relation = cast(QueryableAttribute[Any], attribute)
+    if live_only:
+        target = relation.property.mapper.class_
+        relation = relation.and_(target.deleted_at.is_(None))
+    return joinedload(relation)

@@ -39,7 +39,7 @@ class {{ f.enum_class }}(StrEnum):
 {%- endfor %}
 
 
-class {{ L }}Base(SQLModel):
+{{ (L ~ "Base") | class_line(["SQLModel"]) }}
 {%- for f in link.fields %}
 {{ f.model_line(ID) }}
 {%- else %}
@@ -47,7 +47,7 @@ class {{ L }}Base(SQLModel):
 {%- endfor %}
 
 
-class {{ L }}({{ L }}Base, table=True):
+{{ L | class_line([L ~ "Base", "table=True"]) }}
     __tablename__ = "{{ link.table }}"
 
     {{ left.name }}_id: {{ ID }} = Field(
@@ -66,22 +66,22 @@ class {{ L }}({{ L }}Base, table=True):
 {%- if link.fields %}
 
 
-class {{ L }}Data({{ L }}Base, StorableInput):
+{{ (L ~ "Data") | class_line([L ~ "Base", "StorableInput"]) }}
     """The body of PUT: the link's own fields; a second PUT changes them."""
 {%- endif %}
 
 
-class {{ L }}Public({{ L }}Base, AlwaysShown):
+{{ (L ~ "Public") | class_line([L ~ "Base", "AlwaysShown"]) }}
     created_at: AwareDatetime
 
 
-class {{ right.class_name }}Of{{ left.class_name }}({{ right.read_model }}):
+{{ (right.class_name ~ "Of" ~ left.class_name) | class_line([right.read_model]) }}
     """{{ right.article | capitalize }} as a {{ left.label }}'s list shows it: with the link that joins them."""
 
     link: {{ L }}Public
 
 
-class {{ left.class_name }}Of{{ right.class_name }}({{ left.read_model }}):
+{{ (left.class_name ~ "Of" ~ right.class_name) | class_line([left.read_model]) }}
     """{{ left.article | capitalize }} as a {{ right.label }}'s list shows it: with the link that joins them."""
 
     link: {{ L }}Public

@@ -26,12 +26,7 @@ NOT_FOUND: dict[int | str, dict[str, object]] = {
 {{ "@router.get" | call_line(['"/%s/{%s_id:%s}/%s"' % (this.route, this.name, CONVERTOR, other.route), 'tags=["%s"]' % this.route, "responses=NOT_FOUND", "response_model=Page[%s]" % ITEM], indent="") }}
 {{ ("list_%s_%s" % (this.name, other.plural)) | def_line([this.name ~ "_id: IdPath", "page: Annotated[SortedPage, Query()]", "session: SessionDep"], "Page[%s]" % ITEM) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
-{{ ("rows, %s = await service.list_%s_of_%s" % ("next_cursor" if cursor else "total", other.plural, this.name)) | call_line(["session", this.name ~ "_id", "page"]) }}
-    # The row's attributes (with the rows it embeds) and its link, validated into one item.
-    items = [
-        {{ ITEM }}.model_validate({**vars(row), "link": link}, from_attributes=True)
-        for row, link in rows
-    ]
+{{ ("items, %s = await service.list_%s_of_%s" % ("next_cursor" if cursor else "total", other.plural, this.name)) | call_line(["session", this.name ~ "_id", "page"]) }}
     return Page[{{ ITEM }}](
         items=items,
 {%- if cursor %}

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-{% set imports = [("...core.errors", ["is_unique_violation"]), ("...core.pagination", ["SortedPage", "fetch_page"]), (".models", [L])] -%}
+{% set imports = [("...core.errors", ["is_unique_violation"]), ("...core.pagination", ["SortedPage", "fetch_page"]), (".models", [L, right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
 {% if link.fields %}{% set _ = imports.append((".models", [L ~ "Data"])) %}{% endif -%}
 {% for side in (left, right) -%}
 {% set _ = imports.append(("...%s.models" % side.plural, [side.class_name])) -%}
@@ -22,13 +22,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {{ imports | import_block }}
 {%- for this, other in ((left, right), (right, left)) %}
 {%- set O = other.class_name %}
+{%- set ITEM = other.class_name ~ "Of" ~ this.class_name %}
 
 
-{{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: SortedPage"], "tuple[list[tuple[%s, %s]], %s]" % (O, L, AFTER)) }}
+{{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: SortedPage"], "tuple[list[%s], %s]" % (ITEM, AFTER)) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
-    await {{ this.name }}_service.get_{{ this.name }}(session, {{ this.name }}_id)
+{{ ("await %s_service.get_%s" % (this.name, this.name)) | call_line(["session", this.name ~ "_id"]) }}
     statement = select({{ O }}).join({{ L }})
-    statement = statement.where(col({{ L }}.{{ this.name }}_id) == {{ this.name }}_id)
+    # filter_by applies to the entity joined last: the link.
+    statement = statement.filter_by({{ this.name }}_id={{ this.name }}_id)
 {%- if other.references %}
     statement = statement.options(*{{ other.name }}_service.EMBED)
 {%- endif %}
@@ -39,17 +41,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
     rows, after = await fetch_page(session, statement, {{ O }}, page, page.sort)
     # The links of this page's rows: one more query, whatever the page size.
     ids = [row.id for row in rows]
-{{ ("links = select(%s).where" % L) | call_line(["col(%s.%s_id) == %s_id" % (L, this.name, this.name), "col(%s.%s_id).in_(ids)" % (L, other.name)]) }}
+{{ ("links = select(%s).where" % L) | call_line(["col(%s.%s_id).in_(ids)" % (L, other.name)]) }}
+    links = links.filter_by({{ this.name }}_id={{ this.name }}_id)
     found = (await session.exec(links)).all()
-    by_id: dict[{{ ID }} | None, {{ L }}] = {link.{{ other.name }}_id: link for link in found}
-    return [(row, by_id[row.id]) for row in rows], after
+{{ ("by_id: dict[%s | None, %s] =" % (ID, L)) | wrapped("link.%s_id: link for link in found" % other.name, "{}") }}
+    items = []
+    for row in rows:
+        # The row's attributes (with the rows it embeds) and its link, validated into one item.
+{{ ("item = %s.model_validate" % ITEM) | call_line(['{**vars(row), "link": by_id[row.id]}', "from_attributes=True"], indent="        ") }}
+        items.append(item)
+    return items, after
 {%- endfor %}
 
 
 {{ ("link_%s_%s" % (left.name, right.name)) | def_line(["session: AsyncSession", left.name ~ "_id: " ~ ID, right.name ~ "_id: " ~ ID] + (["data: %sData | None" % L] if link.fields else []), "None") }}
     """Link the two; linking them again changes nothing{% if link.fields %} but the fields given{% endif %} (PUT is idempotent)."""
-    await {{ left.name }}_service.get_{{ left.name }}(session, {{ left.name }}_id)
-    await {{ right.name }}_service.get_{{ right.name }}(session, {{ right.name }}_id)
+{{ ("await %s_service.get_%s" % (left.name, left.name)) | call_line(["session", left.name ~ "_id"]) }}
+{{ ("await %s_service.get_%s" % (right.name, right.name)) | call_line(["session", right.name ~ "_id"]) }}
     key = ({{ left.name }}_id, {{ right.name }}_id)
     link = await session.get({{ L }}, key)
     if link is not None:
@@ -61,9 +69,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
         return
 {%- if link.fields %}
     fields = data.model_dump() if data is not None else {}
-    link = {{ L }}({{ left.name }}_id={{ left.name }}_id, {{ right.name }}_id={{ right.name }}_id, **fields)
+{{ ("link = %s" % L) | call_line(["%s_id=%s_id" % (left.name, left.name), "%s_id=%s_id" % (right.name, right.name), "**fields"]) }}
 {%- else %}
-    link = {{ L }}({{ left.name }}_id={{ left.name }}_id, {{ right.name }}_id={{ right.name }}_id)
+{{ ("link = %s" % L) | call_line(["%s_id=%s_id" % (left.name, left.name), "%s_id=%s_id" % (right.name, right.name)]) }}
 {%- endif %}
     session.add(link)
     try:
@@ -77,9 +85,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 {{ ("unlink_%s_%s" % (left.name, right.name)) | def_line(["session: AsyncSession", left.name ~ "_id: " ~ ID, right.name ~ "_id: " ~ ID], "None") }}
     """Unlink the two; unlinking them again changes nothing (DELETE is idempotent)."""
-    await {{ left.name }}_service.get_{{ left.name }}(session, {{ left.name }}_id)
-    await {{ right.name }}_service.get_{{ right.name }}(session, {{ right.name }}_id)
-    link = await session.get({{ L }}, ({{ left.name }}_id, {{ right.name }}_id))
+{{ ("await %s_service.get_%s" % (left.name, left.name)) | call_line(["session", left.name ~ "_id"]) }}
+{{ ("await %s_service.get_%s" % (right.name, right.name)) | call_line(["session", right.name ~ "_id"]) }}
+    key = ({{ left.name }}_id, {{ right.name }}_id)
+    link = await session.get({{ L }}, key)
     if link is not None:
         await session.delete(link)
         await session.commit()
