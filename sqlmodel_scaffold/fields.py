@@ -40,8 +40,8 @@ TYPES: dict[str, TypeInfo] = {
         "Decimal", "sa.Numeric(precision={precision}, scale={scale})", ranged=True, literal="number", bounded=True
     ),
     "bool": TypeInfo("bool", "sa.Boolean()", literal="bool"),
-    "date": TypeInfo("date", "sa.Date()", ranged=True),
-    "datetime": TypeInfo("AwareDatetime", "TIMESTAMP", ranged=True),
+    "date": TypeInfo("IsoDate", "sa.Date()", ranged=True),
+    "datetime": TypeInfo("IsoDateTime", "TIMESTAMP", ranged=True),
     "uuid": TypeInfo("UUID", "sa.Uuid()"),
     "json": TypeInfo("JsonValue", "JSON_VALUE", sa_type="JSON_VALUE", orderable=False),
     "email": TypeInfo("EmailStr", f"sa.String(length={EMAIL_LENGTH})", f"String({EMAIL_LENGTH})", textual=True),
@@ -306,9 +306,9 @@ class Field:
         elif self.type == "bool":
             found += ['"maybe"', '"true"', "1"]
         elif self.type == "date":
-            found.append('"2026-02-30"')
+            found += ['"2026-02-30"', "0"]
         elif self.type == "datetime":
-            found += ['"2026-01-01T00:00:00"', '"yesterday"']
+            found += ['"2026-01-01T00:00:00"', '"yesterday"', '"1700000000"']
         elif self.type in ("uuid", "ref"):
             found.append('"not-an-id"')
         elif self.type == "email":

@@ -6,7 +6,6 @@
 {%- set enums = entity.fields | selectattr("type", "equalto", "enum") | list -%}
 {%- set types = entity.fields | map(attribute="type") | list -%}
 {%- set std = [] -%}
-{%- if "date" in types %}{% set _ = std.append(("datetime", ["date"])) %}{% endif -%}
 {%- if "decimal" in types %}{% set _ = std.append(("decimal", ["Decimal"])) %}{% endif -%}
 {%- if enums %}{% set _ = std.append(("enum", ["StrEnum"])) %}{% endif -%}
 {%- set _ = std.append(("typing", ["Literal"])) -%}
@@ -26,6 +25,8 @@
 {%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
 {%- if "url" in types %}{% set _ = own.append(("..core.text", ["Url"])) %}{% endif -%}
+{%- if "date" in types %}{% set _ = own.append(("..core.text", ["IsoDate"])) %}{% endif -%}
+{%- if "datetime" in types %}{% set _ = own.append(("..core.text", ["IsoDateTime"])) %}{% endif -%}
 {%- if entity.shown_fields | selectattr("type", "equalto", "decimal") | list %}{% set _ = own.append(("..core.tables", ["at_scale"])) %}{% set _ = third.append(("pydantic", ["field_validator"])) %}{% endif -%}
 {%- if uuid %}{% set _ = own.append(("..core.ids", ["new_id"])) %}{% elif refs %}{% set _ = own.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
 {%- for target in refs | map(attribute="target") | unique if target != entity.name -%}

@@ -7,9 +7,19 @@ Public models do not: what they show was checked on its way into the database, a
 checking it again would cost every response a Python call per text and JSON field.
 """
 
+import re
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, HttpUrl, TypeAdapter, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    HttpUrl,
+    TypeAdapter,
+    field_validator,
+)
 from sqlmodel import SQLModel
 
 MAX_JSON_DEPTH = 32
@@ -26,6 +36,21 @@ def _valid_url(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(_valid_url)]
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _iso_only(value: Any) -> Any:
+    # pydantic would read a number, or the text of one, as a Unix timestamp; the schema
+    # promises an ISO 8601 string, and a client sending 0 for a date has made a mistake.
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise ValueError(
+            "Expected an ISO 8601 date or time, such as 2026-01-31 or 2026-01-31T12:00:00Z"
+        )
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_only)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
 
 
 # Configurations for the request and response models, made from SQLModel's own so that they

@@ -6,7 +6,6 @@
 """The link between {{ left.plural | replace("_", " ") }} and {{ right.plural | replace("_", " ") }}: its table, and what its endpoints take and show."""
 
 {% set std = [] -%}
-{% if "date" in types %}{% set _ = std.append(("datetime", ["date"])) %}{% endif -%}
 {% if "decimal" in types %}{% set _ = std.append(("decimal", ["Decimal"])) %}{% endif -%}
 {% if "enum" in types %}{% set _ = std.append(("enum", ["StrEnum"])) %}{% endif -%}
 {% if uuid or "uuid" in types %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
@@ -28,6 +27,8 @@
 {% if "json" in types %}{% set _ = own.append(("...core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {% if "text" in types %}{% set _ = own.append(("...core.text", ["MAX_TEXT"])) %}{% endif -%}
 {% if "url" in types %}{% set _ = own.append(("...core.text", ["Url"])) %}{% endif -%}
+{% if "date" in types %}{% set _ = own.append(("...core.text", ["IsoDate"])) %}{% endif -%}
+{% if "datetime" in types %}{% set _ = own.append(("...core.text", ["IsoDateTime"])) %}{% endif -%}
 {{ own | import_block }}
 {%- for f in link.fields if f.type == "enum" %}
 
