@@ -1,6 +1,7 @@
 """Generated services against a raw-driver baseline under wrk, and how long generation takes.
 
-    python bench/run.py [--rounds 3] [--duration 10] [--connections 32] [--skip-generation]
+    python bench/run.py [--rounds 3] [--duration 10] [--connections 32]
+                        [--skip-bulk] [--skip-growth] [--skip-scale-out] [--skip-generation]
 
 Prints figures; it asserts nothing. bench/README.md says what it measures and how.
 """
@@ -8,45 +9,79 @@ Prints figures; it asserts nothing. bench/README.md says what it measures and ho
 import argparse
 import asyncio
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import asyncpg
 import httpx
+import seeds
 from cookiecutter.main import cookiecutter
-from wire_counter import StatementCounter
+from growth import growth
+from scale_out import scale_out
+from support import (
+    BENCH,
+    TEMPLATE,
+    Figures,
+    Project,
+    Target,
+    count_statements,
+    getter,
+    median,
+    migrate,
+    new_database,
+    print_table,
+    render,
+    report_idle,
+    run,
+    serving,
+    sqlalchemy_url,
+    wrk,
+)
 
-BENCH = Path(__file__).resolve().parent
-TEMPLATE = BENCH.parent
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-# The option combinations benchmarked: the default, and every option switched the other way
-# (SQLite is only the default URL; the benchmark serves both from PostgreSQL).
-VARIANTS: dict[str, dict[str, Any]] = {
-    "default": {},
-    "uuid-cursor-soft": {"primary_key": "uuid", "pagination": "cursor", "soft_delete": True},
-}
-PARENTS, CHILDREN, PAGE, SKIP = 100, 10_000, 50, 500
+LIBRARY_ENTITIES = (
+    "author { name: str(120), born_on: date? }; "
+    "book { title: str(200), isbn: str(17) unique, author: author, price: decimal(8,2)? >= 0, "
+    "status: enum(draft|in_print|out_of_print) = draft, pages: int? >= 1 }; "
+    "member { email: email unique, full_name: str(120), notes: text? hidden }; "
+    "loan { member: member, book: book, due_on: date, returned_at: datetime?, unique(member, book) }; "
+    "genre:genre"
+)
 
 
 @dataclass
-class Target:
+class Service:
+    """A generated project benchmarked against a raw baseline (group) or beside one."""
+
     name: str
-    base: str
-    app_dir: Path
-    app: str
-    database_url: str
-    list_path: str = ""
-    one_path: str = ""
+    options: dict[str, Any]
+    plural: str  # the list benchmarked: /api/v1/<plural>
+    group: str  # which raw baseline it is compared with
+    raw: bool = False  # serve the raw baseline over this service's database too
+
+
+SERVICES = [
+    Service("default", {}, "heroes", "default", raw=True),
+    Service(
+        "uuid-cursor-soft", {"primary_key": "uuid", "pagination": "cursor", "soft_delete": True}, "heroes", "default"
+    ),
+    Service(
+        "library",
+        {"project_name": "Library", "entities": LIBRARY_ENTITIES, "many_to_many": "book+genre { main: bool = false }"},
+        "loans",
+        "library",
+        raw=True,
+    ),
+]
+PAGE, SKIP = 50, 500
+SERVER_PORTS, COUNTED_PORTS = 8101, 8201
+BULK_ITEMS, BULK_CONNECTIONS = 100, 4
 
 
 def main() -> None:
@@ -54,247 +89,187 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per route and round")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--skip-bulk", action="store_true", help="skip the bulk create figures")
+    parser.add_argument("--skip-growth", action="store_true", help="skip the 1,000,000-row pagination figures")
+    parser.add_argument("--skip-scale-out", action="store_true", help="skip the two-worker and PgBouncer figures")
+    parser.add_argument("--scale-rounds", type=int, default=2, help="rounds of the scale-out figures")
     parser.add_argument("--skip-generation", action="store_true", help="skip the generation timings")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("ERROR: wrk is not on PATH; install it (apt-get install wrk) and run again")
 
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
-        print(
-            f"Seeding {CHILDREN} heroes under {PARENTS} teams per variant; wrk -t1 -c{args.connections} -d{args.duration}s"
-        )
-        rows = throughput(work, args)
-        print_table(rows)
+        projects, databases = prepare(work)
+        print(f"wrk -t1 -c{args.connections} -d{args.duration}s, {args.rounds} rounds in alternating order")
+        with running_targets(projects, databases) as targets:
+            report_idle("list and one")
+            throughput(targets, args)
+            if not args.skip_bulk:
+                report_idle("bulk create")
+                bulk(targets, databases["library"], args)
+        if not args.skip_scale_out:
+            report_idle("scale out")
+            scale_out(projects["default"], databases["default"], args.duration, args.connections, args.scale_rounds)
+        if not args.skip_growth:
+            report_idle("growth")
+            growth(work, projects["default"])
         if not args.skip_generation:
             generation_timings(work)
+    print(f"\nThe whole run took {(time.monotonic() - started) / 60:.1f} minutes.")
 
 
-def throughput(work: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
-    results: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
-    statements: dict[str, dict[str, str]] = {}
-    with running_targets(work) as targets:
-        for target in targets:
-            statements[target.name] = count_statements(target)
-        for round_number in range(args.rounds):
-            # Alternate the order, so that no server always runs on a warmer machine.
-            ordered = targets if round_number % 2 == 0 else targets[::-1]
-            for target in ordered:
-                for route, path in (("list", target.list_path), ("one", target.one_path)):
-                    figures = wrk(target.base + path, args.duration, args.connections)
-                    results.setdefault(target.name, {}).setdefault(route, []).append(figures)
-            print(f"  round {round_number + 1}/{args.rounds} done")
-    baseline = {route: median_rps(results["raw"][route]) for route in ("list", "one")}
-    rows = []
-    for name, routes in results.items():
-        for route, runs in routes.items():
-            rps = median_rps(runs)
-            rows.append(
-                {
-                    "implementation": name,
-                    "route": route,
-                    "req/s": rps,
-                    "p50 ms": statistics.median(r[1] for r in runs),
-                    "p99 ms": statistics.median(r[2] for r in runs),
-                    "ratio": rps / baseline[route],
-                    "statements": statements[name][route],
-                }
-            )
-    return rows
-
-
-def median_rps(runs: list[tuple[float, float, float]]) -> float:
-    return statistics.median(r[0] for r in runs)
+def prepare(work: Path) -> tuple[dict[str, Project], dict[str, str]]:
+    """Every service rendered, with a database migrated and seeded."""
+    projects, databases = {}, {}
+    for service in SERVICES:
+        project = render(work, service.name, service.options)
+        url = new_database(f"bench_{service.name.replace('-', '_')}")
+        migrate(project, url)
+        sql = (
+            seeds.library_sql()
+            if service.name == "library"
+            else seeds.default_sql(service.options.get("primary_key") == "uuid")
+        )
+        asyncio.run(seeds.execute(url, sql))
+        projects[service.name], databases[service.name] = project, url
+    print(
+        f"Seeded {seeds.HEROES:,} heroes under {seeds.TEAMS} teams per default-domain service; "
+        f"{seeds.LOANS:,} loans of {seeds.MEMBERS:,} members and {seeds.BOOKS:,} books for the library"
+    )
+    return projects, databases
 
 
 @contextmanager
-def running_targets(work: Path) -> Any:
-    servers: list[subprocess.Popen[bytes]] = []
+def running_targets(projects: dict[str, Project], databases: dict[str, str]) -> Iterator[list[Target]]:
+    """Every generated service and both raw baselines, served at once; paths found and JSON compared."""
     targets = []
-    try:
-        for name, options in VARIANTS.items():
-            project = cookiecutter(
-                str(TEMPLATE),
-                no_input=True,
-                output_dir=str(work / name),
-                extra_context={"run_tests": False, "init_git": False, **options},
-            )
-            url = new_database(f"bench_{name.replace('-', '_')}")
-            run(
-                [sys.executable, "-m", "alembic", "upgrade", "head"],
-                cwd=Path(project),
-                env={"DATABASE_URL": sqlalchemy_url(url)},
-            )
-            asyncio.run(seed(url, uuids=options.get("primary_key") == "uuid"))
-            targets.append(
-                Target(f"generated {name}", "", Path(project) / "src", "hero_service.main:app", sqlalchemy_url(url))
-            )
-            if name == "default":
-                targets.append(Target("raw", "", BENCH, "raw_app:app", url))
-        for port, target in enumerate(targets, start=8101):
-            target.base = f"http://127.0.0.1:{port}"
-            servers.append(start_server(target.app_dir, target.app, target.database_url, port))
+    for service in SERVICES:
+        project, url = projects[service.name], databases[service.name]
+        targets.append(
+            Target(f"generated {service.name}", project.src, project.app, sqlalchemy_url(url), service.group)
+        )
+        if service.raw:
+            targets.append(Target(f"raw {service.group}", BENCH, "raw_app:app", url, service.group))
+    plurals = {service.group: service.plural for service in SERVICES}
+    with ExitStack() as stack:
+        for port, target in enumerate(targets, start=SERVER_PORTS):
+            target.base = stack.enter_context(serving(target, port))
         for target in targets:
-            wait_until_up(target.base)
-            target.list_path, target.one_path = routes_of(target.base)
+            target.paths = routes_of(target.base, plurals[target.group])
         check_same_json(targets)
         yield targets
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=15)
 
 
-def new_database(name: str) -> str:
-    async def create() -> None:
-        connection = await asyncpg.connect(ADMIN_URL)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def sqlalchemy_url(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+asyncpg://", 1)
-
-
-async def seed(url: str, uuids: bool) -> None:
-    new_id = "gen_random_uuid(), " if uuids else ""
-    id_column = "id, " if uuids else ""
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(f"""
-            INSERT INTO team ({id_column}name, description, attributes, created_at, updated_at)
-            SELECT {new_id}'Team ' || g, 'Team number ' || g, '{{"rank": 1}}', now(), now()
-            FROM generate_series(1, {PARENTS}) g;
-            WITH teams AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM team)
-            INSERT INTO hero ({id_column}name, description, attributes, team_id, created_at, updated_at)
-            SELECT {new_id}'Hero ' || g, 'Hero number ' || g, '{{"power": "flight", "level": 3}}', teams.id, now(), now()
-            FROM generate_series(0, {CHILDREN - 1}) g JOIN teams ON teams.n = g % {PARENTS};
-            ANALYZE;
-        """)
-    finally:
-        await connection.close()
-
-
-def start_server(app_dir: Path, app: str, database_url: str, port: int) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--app-dir",
-        str(app_dir),
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, env={**os.environ, "DATABASE_URL": database_url})
-
-
-def wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/api/v1/heroes?limit=1", timeout=1).raise_for_status()
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    sys.exit(f"ERROR: {base} did not answer within 30 s")
-
-
-def routes_of(base: str) -> tuple[str, str]:
-    """The list page at row SKIP (by offset, or by the cursor a client would hold there) and one hero."""
-    first = httpx.get(f"{base}/api/v1/heroes", params={"limit": PAGE}).json()
+def routes_of(base: str, plural: str) -> dict[str, str]:
+    """The list page at row SKIP (by offset, or by the cursor a client would hold there) and one row."""
+    first = httpx.get(f"{base}/api/v1/{plural}", params={"limit": PAGE}).json()
     if "next_cursor" in first:
         page = first
         for _ in range(SKIP // PAGE - 1):
-            page = httpx.get(f"{base}/api/v1/heroes", params={"limit": PAGE, "cursor": page["next_cursor"]}).json()
-        list_path = f"/api/v1/heroes?limit={PAGE}&cursor={page['next_cursor']}"
+            page = httpx.get(f"{base}/api/v1/{plural}", params={"limit": PAGE, "cursor": page["next_cursor"]}).json()
+        list_path = f"/api/v1/{plural}?limit={PAGE}&cursor={page['next_cursor']}"
     else:
-        list_path = f"/api/v1/heroes?limit={PAGE}&offset={SKIP}"
+        list_path = f"/api/v1/{plural}?limit={PAGE}&offset={SKIP}"
     middle = httpx.get(f"{base}{list_path}").json()["items"][0]["id"]
-    return list_path, f"/api/v1/heroes/{middle}"
+    return {"list": list_path, "one": f"/api/v1/{plural}/{middle}"}
 
 
 def check_same_json(targets: list[Target]) -> None:
-    by_name = {target.name: target for target in targets}
-    raw, generated = by_name["raw"], by_name["generated default"]
-    for path in (raw.list_path, raw.one_path):
-        left, right = httpx.get(raw.base + path).json(), httpx.get(generated.base + path).json()
-        if left != right:
-            sys.exit(f"ERROR: the baseline and the generated service disagree on {path}")
+    """Each raw baseline and the generated service of its domain answer its routes with equal JSON."""
+    for raw in (target for target in targets if target.name.startswith("raw")):
+        generated = next(target for target in targets if target.name == f"generated {raw.group}")
+        for path in raw.paths.values():
+            left, right = httpx.get(raw.base + path).json(), httpx.get(generated.base + path).json()
+            if left != right:
+                sys.exit(f"ERROR: {raw.name} and {generated.name} disagree on {path}:\n{left}\n{right}")
+    print("The raw baselines serve the same JSON as the generated services (list and one, both domains)")
 
 
-COUNTED_REQUESTS = 20
-COUNTED_PORT = 8201
+def throughput(targets: list[Target], args: argparse.Namespace) -> None:
+    """List and one: req/s and latency of every target, and each generated service's ratio to its baseline."""
+    statements = {}
+    for port, target in enumerate(targets, start=COUNTED_PORTS):
+        statements[target.name] = count_statements(target, port, {r: getter(p) for r, p in target.paths.items()})
+    for target in targets:  # warm up: first-use costs (imports, prepared statements) are not the route's
+        wrk(target.base + target.paths["list"], 2, args.connections)
+    results: dict[tuple[str, str], list[Figures]] = {}
+    for round_number in range(args.rounds):
+        # Alternate the order, so that no server always runs on a warmer machine.
+        for target in targets if round_number % 2 == 0 else targets[::-1]:
+            for route, path in target.paths.items():
+                results.setdefault((target.name, route), []).append(
+                    wrk(target.base + path, args.duration, args.connections)
+                )
+        print(f"  round {round_number + 1}/{args.rounds} done")
+    figures = {key: median(runs) for key, runs in results.items()}
+    ratios: dict[tuple[str, str], float] = {}
+    rows = []
+    for route in ("list", "one"):
+        for target in sorted(targets, key=lambda t: (t.group, not t.name.startswith("raw"), t.name)):
+            own = figures[target.name, route]
+            ratios[target.name, route] = own.rps / figures[f"raw {target.group}", route].rps
+            cells = [target.name, route, own.rps, own.p50_ms, own.p99_ms, ratios[target.name, route]]
+            rows.append([*cells, statements[target.name][route]])
+    columns = ["implementation", "route", "req/s", "p50 ms", "p99 ms", "ratio", "statements per request"]
+    print_table(columns, rows, {"req/s": ".0f", "p50 ms": ".1f", "p99 ms": ".1f", "ratio": ".2f"})
+    for route in ("list", "one"):
+        default, library = ratios["generated default", route], ratios["generated library", route]
+        print(
+            f"{route}: the library's ratio {library:.2f} is {library / default:.2f} times the default's {default:.2f}"
+            " (target: within 10%, 0.90 to 1.10)"
+        )
 
 
-def count_statements(target: Target) -> dict[str, str]:
-    """Statements per request as PostgreSQL receives them: another instance, through a counting proxy."""
-    server_address = urlsplit(ADMIN_URL)
-    counter = StatementCounter((server_address.hostname or "127.0.0.1", server_address.port or 5432))
-    # No TLS, or the counter could not read the protocol; asyncpg's DSN and SQLAlchemy name it differently.
-    no_tls = "?ssl=disable" if "+asyncpg" in target.database_url else "?sslmode=disable"
-    through = re.sub(r"@[^/]+/", f"@127.0.0.1:{counter.port}/", target.database_url) + no_tls
-    server = start_server(target.app_dir, target.app, through, COUNTED_PORT)
-    base = f"http://127.0.0.1:{COUNTED_PORT}"
-    try:
-        wait_until_up(base)
-        counts = {}
-        for route, path in (("list", target.list_path), ("one", target.one_path)):
-            for _ in range(3):  # the driver's first-use type lookups are not the route's
-                httpx.get(base + path).raise_for_status()
-            counter.reset()
-            for _ in range(COUNTED_REQUESTS):
-                httpx.get(base + path).raise_for_status()
-            per_request = {kind: n / COUNTED_REQUESTS for kind, n in sorted(counter.counts.items())}
-            counts[route] = ", ".join(f"{n:g} {kind}" for kind, n in per_request.items())
-        return counts
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
-        counter.close()
+def bulk(targets: list[Target], database: str, args: argparse.Namespace) -> None:
+    """POST /loans/bulk with BULK_ITEMS new loans per request: rows/s of the generated service and the raw one."""
+    library = [target for target in targets if target.group == "library"]
+    # Each run takes pairs of its own: a request still in flight when wrk stops may commit after
+    # the rows of its run were deleted, so no later run may use its pairs.
+    block = (COUNTED_FIRST_K - seeds.LOANS) // (args.rounds * len(library))
+    runs = iter(range(seeds.LOANS, COUNTED_FIRST_K, block))
+    statements = {}
+    for port, target in enumerate(library, start=COUNTED_PORTS + 20):
+        statements[target.name] = count_statements(target, port, {"bulk": send_bulk})["bulk"]
+        clear_new_loans(database)
+    results: dict[str, list[Figures]] = {}
+    for round_number in range(args.rounds):
+        for target in library if round_number % 2 == 0 else library[::-1]:
+            script = [str(BENCH / "bulk.lua"), str(next(runs)), str(seeds.MEMBERS), str(seeds.BOOKS), str(BULK_ITEMS)]
+            figures = wrk(target.base + "/api/v1/loans/bulk", args.duration, BULK_CONNECTIONS, script)
+            results.setdefault(target.name, []).append(figures)
+            clear_new_loans(database)  # the next run inserts the same pairs into a table of the same size
+    rows = []
+    raw_rate = median(results["raw library"]).rps * BULK_ITEMS
+    for target in library:
+        own = median(results[target.name])
+        rate = own.rps * BULK_ITEMS
+        rows.append([target.name, rate, own.p50_ms, own.p99_ms, rate / raw_rate, statements[target.name]])
+    print(f"\nBulk create: POST /api/v1/loans/bulk, {BULK_ITEMS} new loans per request, wrk -c{BULK_CONNECTIONS}")
+    columns = ["implementation", "rows/s", "p50 ms", "p99 ms", "ratio", "statements per request"]
+    print_table(columns, rows, {"rows/s": ",.0f", "p50 ms": ".1f", "p99 ms": ".1f", "ratio": ".2f"})
+    print("(target: ratio >= 0.30; at most 3 data statements, the references' lookups included)")
 
 
-WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
-WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
-UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+# The pairs seeds.loan_pair(k) from this k on are for the requests whose statements are counted.
+COUNTED_FIRST_K = seeds.MEMBERS * seeds.BOOKS - 100_000
+_counted_batches = iter(range(10**6))
 
 
-def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]:
-    output = run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url], cwd=BENCH)
-    if "Non-2xx" in output or "Socket errors" in output:
-        sys.exit(f"ERROR: wrk saw failed requests on {url}:\n{output}")
-    rps = float(WRK_RPS.search(output)[1])  # type: ignore[index]
-    latency = {p: float(v) * UNIT_MS[u] for p, v, u in WRK_LATENCY.findall(output)}
-    return rps, latency["50"], latency["99"]
+def send_bulk(client: httpx.Client) -> httpx.Response:
+    """A bulk create of BULK_ITEMS loans whose pairs no other request uses (k above wrk's)."""
+    first = COUNTED_FIRST_K + next(_counted_batches) * BULK_ITEMS
+    body = []
+    for k in range(first, first + BULK_ITEMS):
+        member_id, book_id = seeds.loan_pair(k)
+        body.append({"member_id": member_id, "book_id": book_id, "due_on": "2026-03-01"})
+    return client.post("/api/v1/loans/bulk", json=body)
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"ERROR: {' '.join(command)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
-FORMATS = {"req/s": ".0f", "p50 ms": ".1f", "p99 ms": ".1f", "ratio": ".2f"}
-
-
-def print_table(rows: list[dict[str, Any]]) -> None:
-    columns = ["implementation", "route", "req/s", "p50 ms", "p99 ms", "ratio", "statements"]
-    print("\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
-    for row in sorted(rows, key=lambda r: (r["route"], r["implementation"] != "raw", r["implementation"])):
-        cells = [format(row[c], FORMATS.get(c, "")) for c in columns]
-        print("| " + " | ".join(cells) + " |")
+def clear_new_loans(database: str) -> None:
+    time.sleep(1)  # the requests in flight when wrk stopped
+    asyncio.run(seeds.execute(database, f"DELETE FROM loan WHERE id > {seeds.LOANS}", "VACUUM ANALYZE loan"))
 
 
 def generation_timings(work: Path) -> None:
