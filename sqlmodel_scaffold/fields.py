@@ -16,6 +16,8 @@ BIGINT_RANGE = (-(2**63), 2**63 - 1)
 EMAIL_LENGTH = 320
 URL_LENGTH = 2083
 DEFAULT_STR_LENGTH = 255
+# Text a list filter takes: a query string must fit the server's request line (h11: 16 KiB).
+MAX_QUERY_TEXT = 1000
 
 
 @dataclass(frozen=True)
@@ -246,8 +248,14 @@ class Field:
 
     @property
     def _length_args(self) -> list[str]:
-        limit = {"str": str(self.length), "text": "MAX_TEXT", "email": str(EMAIL_LENGTH), "url": str(URL_LENGTH)}
-        return [f"max_length={limit[self.type]}"]
+        if self.type == "str" and self.length is not None and self.length <= MAX_QUERY_TEXT:
+            return [f"max_length={self.length}"]
+        return ["max_length=MAX_QUERY_TEXT"]
+
+    @property
+    def filters_need_query_limit(self) -> bool:
+        """Whether a text filter is bounded by the URL's limit rather than the column's."""
+        return bool(self.filters) and self.info.textual and self._length_args == ["max_length=MAX_QUERY_TEXT"]
 
     # --- tests -----------------------------------------------------------------------
 

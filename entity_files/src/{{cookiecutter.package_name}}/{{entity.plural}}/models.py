@@ -25,6 +25,7 @@
 {%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
 {%- if "url" in types %}{% set _ = own.append(("..core.text", ["Url"])) %}{% endif -%}
+{%- if entity.fields | selectattr("filters_need_query_limit") | list %}{% set _ = own.append(("..core.text", ["MAX_QUERY_TEXT"])) %}{% endif -%}
 {%- if "date" in types %}{% set _ = own.append(("..core.text", ["IsoDate"])) %}{% endif -%}
 {%- if "datetime" in types %}{% set _ = own.append(("..core.text", ["IsoDateTime"])) %}{% endif -%}
 {%- if entity.shown_fields | selectattr("type", "equalto", "decimal") | list %}{% set _ = own.append(("..core.tables", ["at_scale"])) %}{% set _ = third.append(("pydantic", ["field_validator"])) %}{% endif -%}

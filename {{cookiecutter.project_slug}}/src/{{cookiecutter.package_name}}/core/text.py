@@ -25,6 +25,9 @@ from sqlmodel import SQLModel
 MAX_JSON_DEPTH = 32
 # `text` columns are unbounded in the database; a request is bounded all the same.
 MAX_TEXT = 100_000
+# Text a list filter takes: a query string must fit the server's request line (16 KiB in
+# uvicorn's parser), or the request is refused (400) before the service sees it.
+MAX_QUERY_TEXT = 1_000
 _HTTP_URL = TypeAdapter(HttpUrl)
 
 
