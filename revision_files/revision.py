@@ -8,9 +8,9 @@
             ondelete="{{ ondelete }}",
         ),
 {%- endmacro -%}
-{%- macro index(table, columns, unique=False, live=False) %}
+{%- macro index(table, columns, name=None, unique=False, live=False) %}
     op.create_index(
-        op.f("{{ (columns | index_name(table)) if unique else "_".join(["ix", table] + columns) }}"),
+        op.f("{{ name or "_".join(["ix", table] + columns) }}"),
         "{{ table }}",
         [{{ columns | map("quoted") | join(", ") }}],
 {%- if unique %}
@@ -76,11 +76,14 @@ def upgrade() -> None:
 {{- foreign_key(entity.table, f.column, f.target, f.ondelete) }}
 {%- endfor %}
     )
-{%- for f in entity.fields if f.is_reference or (f.index and not f.unique) %}
+{%- for f in entity.references %}
 {{- index(entity.table, [f.column]) }}
 {%- endfor %}
+{%- for column in entity.sort_indexes %}
+{{- index(entity.table, [column, "id"], name=[column] | index_name(entity.table)) }}
+{%- endfor %}
 {%- for group in entity.unique_groups %}
-{{- index(entity.table, group, unique=True, live=soft) }}
+{{- index(entity.table, group | list, name=group | index_name(entity.table), unique=True, live=soft) }}
 {%- endfor %}
 {{- index(entity.table, ["created_at"]) }}
 {{- index(entity.table, ["updated_at"]) }}

@@ -111,6 +111,12 @@ class Entity:
         return singles + tuple(tuple(by_name[n].column for n in group) for group in self.composite_uniques)
 
     @property
+    def sort_indexes(self) -> tuple[str, ...]:
+        """Columns of `index` fields: each indexed with the id after it, the order a list sorts in,
+        so that a page seeks to its place instead of sorting rows that share a value."""
+        return tuple(f.column for f in self.fields if f.index and not f.unique)
+
+    @property
     def sort_keys(self) -> tuple[str, ...]:
         return ("id", *(f.column for f in self.fields if f.sortable), "created_at", "updated_at")
 

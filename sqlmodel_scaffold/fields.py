@@ -206,8 +206,6 @@ class Field:
         args: list[str] = []
         if self.is_reference:
             args += [f'foreign_key="{self.target}.id"', f'ondelete="{self.ondelete}"', "index=True"]
-        elif self.index and not self.unique:
-            args.append("index=True")
         if self.type == "enum":
             args.append(f'sa_type=enum_column({self.enum_class}, "{self.enum_constraint}")')
         elif not self.is_reference and self.info.sa_type:

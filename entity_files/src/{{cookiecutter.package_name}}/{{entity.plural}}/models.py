@@ -21,6 +21,7 @@
 {%- if refs %}{% set _ = third.append(("sqlmodel", ["Relationship"])) %}{% endif -%}
 {%- set own = [("..core.pagination", ["PageQuery", "SORT_DESCRIPTION"]), ("..core.tables", ["utc_now"]), ("..core.text", ["AlwaysShown", "StorableInput"])] -%}
 {%- if entity.unique_groups %}{% set _ = own.append(("..core.tables", ["unique_index"])) %}{% endif -%}
+{%- if entity.sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
 {%- if enums %}{% set _ = own.append(("..core.tables", ["enum_column"])) %}{% endif -%}
 {%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
@@ -70,10 +71,13 @@ class {{ f.enum_class }}(StrEnum):
 
 {{ E | class_line([E ~ "Base", "table=True"]) }}
     __tablename__ = "{{ entity.table }}"
-{%- if entity.unique_groups %}
+{%- if entity.unique_groups or entity.sort_indexes %}
 {%- set indexes = [] %}
 {%- for group in entity.unique_groups %}
 {%- set _ = indexes.append("unique_index(%s)" % ((['"%s"' % entity.table] + (group | map("quoted") | list) + (["live_only=True"] if soft else [])) | join(", "))) %}
+{%- endfor %}
+{%- for column in entity.sort_indexes %}
+{%- set _ = indexes.append('sort_index("%s", "%s")' % (entity.table, column)) %}
 {%- endfor %}
 {{ "__table_args__" | assignment(indexes, indent="    ") }}
 {%- endif %}
@@ -128,6 +132,12 @@ class {{ f.enum_class }}(StrEnum):
 
 
 {{ (E ~ "Public") | class_line([E ~ "Base", "AlwaysShown"]) }}
+{%- for f in entity.shown_fields if f.type in ("email", "url") %}
+{%- if loop.first %}
+    # Checked on the way in; shown as stored, without checking every response again.
+{%- endif %}
+    {{ f.column }}: {{ "str | None" if f.optional else "str" }}
+{%- endfor %}
     id: {{ ID }}
     created_at: AwareDatetime
     updated_at: AwareDatetime

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Column, ColumnElement, UnaryExpression, and_, inspect, or_, tuple_
+from sqlalchemy import Column, ColumnElement, UnaryExpression, and_, inspect, tuple_
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -108,12 +108,18 @@ async def fetch_page(
     """One page of `query` after `page.cursor`, and the cursor of the next page (None at the end)."""
     columns = _sort_columns(model, sort)
     descending = sort.startswith("-")
+    seeks: list[ColumnElement[bool] | None] = [None]
     if page.cursor is not None:
-        values = _decode(page.cursor, sort, model, columns)
-        query = query.where(_after(columns, values, descending))
-    # One row more than asked tells whether another page follows, without counting.
+        seeks = _after(columns, _decode(page.cursor, sort, model, columns), descending)
     order = _order(columns, descending)
-    rows = list((await session.exec(query.order_by(*order).limit(page.limit + 1))).all())
+    rows: list[ModelT] = []
+    for seek in seeks:
+        # One row more than asked tells whether another page follows, without counting.
+        wanted = page.limit + 1 - len(rows)
+        sought = query if seek is None else query.where(seek)
+        rows += (await session.exec(sought.order_by(*order).limit(wanted))).all()
+        if len(rows) > page.limit:
+            break
     if len(rows) <= page.limit:
         return rows, None
     rows = rows[: page.limit]
@@ -154,25 +160,29 @@ def _encode(sort: str, values: list[Any]) -> str:
     return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
 
 
-def _after(columns: list[Column[Any]], values: list[Any], descending: bool) -> ColumnElement[bool]:
-    """Rows strictly after the cursor's position in the order `_order` gives."""
+def _after(
+    columns: list[Column[Any]], values: list[Any], descending: bool
+) -> list[ColumnElement[bool] | None]:
+    """The rows after the cursor's position, in the order `_order` gives, as index seeks.
+
+    A nullable sort key gives two seeks, taken in turn until the page is full: an OR of the
+    two would make the database filter the whole table instead of seeking in its index.
+    """
     if len(columns) == 1:  # by id alone
-        by_id: ColumnElement[bool] = (
-            columns[0] < values[0] if descending else columns[0] > values[0]
-        )
-        return by_id
+        by_id = columns[0] < values[0] if descending else columns[0] > values[0]
+        return [by_id]
     key, tie = columns
     value, last_id = values
-    beyond = tuple_(key, tie) < tuple_(value, last_id, types=[key.type, tie.type])
-    if not descending:
-        beyond = tuple_(key, tie) > tuple_(value, last_id, types=[key.type, tie.type])
+    position, after = tuple_(key, tie), tuple_(value, last_id, types=[key.type, tie.type])
+    beyond = position < after if descending else position > after
     if not key.nullable:
-        return beyond
-    # A NULL compares as unknown, so the rows that sort as NULLs are named explicitly.
+        return [beyond]
+    # NULLs sort last ascending and first descending; a NULL compares as unknown, so the
+    # rows that sort as NULLs are sought on their own.
     later_nulls = and_(key.is_(None), tie < last_id if descending else tie > last_id)
     if value is None:
-        return or_(later_nulls, key.is_not(None)) if descending else later_nulls
-    return beyond if descending else or_(beyond, key.is_(None))
+        return [later_nulls, key.is_not(None)] if descending else [later_nulls]
+    return [beyond] if descending else [beyond, key.is_(None)]
 
 
 @cache

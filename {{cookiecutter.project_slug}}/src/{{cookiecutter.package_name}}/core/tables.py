@@ -56,6 +56,12 @@ def unique_index(table: str, *columns: str, live_only: bool = False) -> Index:
     return Index(name, *columns, unique=True)
 
 
+def sort_index(table: str, column: str) -> Index:
+    """An index on a sort key and the id after it, in the order a list sorts by that key: a
+    page seeks to its place, even among many rows that share a value."""
+    return Index(index_name(table, (column,)), column, "id")
+
+
 def enum_column(enum: type[StrEnum], name: str) -> Enum:
     """VARCHAR with a CHECK constraint, not a native PostgreSQL enum: adding a word is an
     ordinary migration (ALTER a CHECK), where a native enum cannot drop or rename one."""
