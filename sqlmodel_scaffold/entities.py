@@ -314,13 +314,19 @@ class _Head:
         return Entity(self.name, self.plural, fields, uniques, declared=self.body is not None)
 
 
+def _split_braces(text: str, what: str, fix: str) -> tuple[str, str | None]:
+    """`book { title: str }` -> ("book ", " title: str "); text without braces has no body."""
+    if "{" not in text:
+        return text, None
+    if not text.rstrip().endswith("}"):
+        raise AnswerError(f"{what} has text after its closing '}}': {fix}")
+    start = text.index("{")
+    return text[:start], text[start + 1 : text.rstrip().rindex("}")]
+
+
 def _parse_head(text: str) -> _Head:
-    head, body = text, None
-    if "{" in text:
-        start = text.index("{")
-        if not text.rstrip().endswith("}"):
-            raise AnswerError(f"entity {text!r} has text after its closing '}}': start the next entity with ';'")
-        head, body = text[:start], text[start + 1 : text.rstrip().rindex("}")]
+    head, body = _split_braces(text, f"entity {text!r}", "start the next entity with ';'")
+    if body is not None:
         if not body.strip(SEPARATORS):
             raise AnswerError(f"entity {head.strip()!r} has empty braces: declare its fields, or drop the braces")
     match = _HEAD.match(head.strip())
@@ -421,12 +427,7 @@ def _check_cycles(entities: tuple[Entity, ...]) -> None:
 
 
 def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
-    head, body = text, None
-    if "{" in text:
-        start = text.index("{")
-        if not text.rstrip().endswith("}"):
-            raise AnswerError(f"many_to_many pair {text!r} has text after its closing '}}'")
-        head, body = text[:start], text[start + 1 : text.rstrip().rindex("}")]
+    head, body = _split_braces(text, f"many_to_many pair {text!r}", "start the next pair with ';'")
     sides = [side.strip() for side in head.split("+")]
     if len(sides) != 2 or not all(sides):
         raise AnswerError(

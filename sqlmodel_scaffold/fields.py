@@ -105,6 +105,12 @@ class Field:
         return pascal(self.owner) + pascal(self.name)
 
     @property
+    def enum_class_definition(self) -> str:
+        """`class BookStatus(StrEnum): ...`, its members named after the words in capitals."""
+        members = "".join(f'\n    {word.upper()} = "{word}"' for word in self.words)
+        return f"class {self.enum_class}(StrEnum):{members}"
+
+    @property
     def enum_constraint(self) -> str:
         """The name of the CHECK constraint that holds an enum column to its words."""
         return f"{self.owner}_{self.name}"

@@ -45,10 +45,7 @@
 {%- for f in enums %}
 
 
-class {{ f.enum_class }}(StrEnum):
-{%- for word in f.words %}
-    {{ word | upper }} = "{{ word }}"
-{%- endfor %}
+{{ f.enum_class_definition }}
 {%- endfor %}
 
 

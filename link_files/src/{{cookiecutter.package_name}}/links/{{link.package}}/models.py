@@ -33,10 +33,7 @@
 {%- for f in link.fields if f.type == "enum" %}
 
 
-class {{ f.enum_class }}(StrEnum):
-{%- for word in f.words %}
-    {{ word | upper }} = "{{ word }}"
-{%- endfor %}
+{{ f.enum_class_definition }}
 {%- endfor %}
 
 
