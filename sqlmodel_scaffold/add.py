@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import project_tests
+from . import hooks, project_tests
 from .answers import validate
 from .entities import Entity, Link, Plan
 from .errors import AnswerError
-from .filters import import_block
+from .filters import import_block, module_sort_key
 from .registry import (
     entity_factory,
     link_factory,
@@ -229,9 +229,8 @@ def _first(node: ast.ImportFrom) -> str:
     return f"{alias.name} as {alias.asname}" if alias.asname else alias.name
 
 
-def _sort_key(module: str, name: str) -> tuple[int, str, str]:
-    dots = len(module) - len(module.lstrip("."))
-    return (-dots, module.lstrip(".").lower(), name.lower())
+def _sort_key(module: str, name: str) -> tuple[tuple[int, str], str]:
+    return module_sort_key(module), name.lower()
 
 
 def append_blocks(path: Path, blocks: list[str]) -> None:
@@ -241,19 +240,14 @@ def append_blocks(path: Path, blocks: list[str]) -> None:
 
 
 def run_tests(project_dir: Path) -> int:
-    python = project_tests.venv_python(project_dir)
-    if not python.exists():
+    if not project_tests.venv_python(project_dir).exists():
         print(f"The project is not installed, so its tests did not run: cd {project_dir} && make install test")
         return 0
-    result = project_tests.run(project_tests.test_command(project_dir), project_dir, project_tests.TEST_TIMEOUT)
-    counts = project_tests.test_counts(result.output)
-    print(f"  tests (pytest)  {result.seconds:5.1f} s  {counts}")
-    if result.ok:
-        print(f"Next: cd {project_dir} && make migrate  (applies the new revision to DATABASE_URL)")
-        return 0
-    failed = "\n".join(project_tests.failed_tests(result.output))
-    print(f"ERROR: the tests failed ({counts}):\n{failed}\n{project_tests.tail(result.output)}", file=sys.stderr)
-    return 1
+    passed, _ = hooks.run_tests(project_dir)
+    if not passed:
+        return 1
+    print(f"Next: cd {project_dir} && make migrate  (applies the new revision to DATABASE_URL)")
+    return 0
 
 
 if __name__ == "__main__":

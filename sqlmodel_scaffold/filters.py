@@ -32,12 +32,13 @@ def import_block(imports: Iterable[tuple[str, Iterable[str]]]) -> str:
     merged: dict[str, set[str]] = {}
     for module, names in imports:
         merged.setdefault(module, set()).update(names)
+    return "\n".join(_from_import(m, merged[m]) for m in sorted(merged, key=module_sort_key))
 
-    def module_key(module: str) -> tuple[int, str]:
-        dots = len(module) - len(module.lstrip("."))
-        return (-dots, module.lstrip(".").lower())
 
-    return "\n".join(_from_import(m, merged[m]) for m in sorted(merged, key=module_key))
+def module_sort_key(module: str) -> tuple[int, str]:
+    """Where ruff's isort puts `from <module> import ...` among a block's relative imports."""
+    dots = len(module) - len(module.lstrip("."))
+    return (-dots, module.lstrip(".").lower())
 
 
 def _member_key(name: str) -> tuple[int, str]:

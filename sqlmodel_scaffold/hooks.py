@@ -160,18 +160,24 @@ def install_and_test(project_dir: Path, uv: str | None, where: str | None = None
         )
         return "failed", ""
 
+    passed, counts = run_tests(project_dir, KEEP_HINT)
+    return "passed" if passed else "failed", counts
+
+
+def run_tests(project_dir: Path, hint: str = "") -> tuple[bool, str]:
+    """Run the installed project's tests with one report line; on a failure, print the failures,
+    the output's tail and `hint`. Return whether they passed, and pytest's counts."""
     result = project_tests.run(project_tests.test_command(project_dir), project_dir, project_tests.TEST_TIMEOUT)
     counts = project_tests.test_counts(result.output)
     _report("tests (pytest)", result.seconds, counts)
-    if result.ok:
-        return "passed", counts
-    failed = "\n".join(project_tests.failed_tests(result.output)) or "(no FAILED lines; see the output below)"
-    print(
-        f"ERROR: the generated tests failed ({counts}):\n{failed}\n\n"
-        f"Last lines of the test output:\n{project_tests.tail(result.output)}\n\n{KEEP_HINT}",
-        file=sys.stderr,
-    )
-    return "failed", counts
+    if not result.ok:
+        failed = "\n".join(project_tests.failed_tests(result.output)) or "(no FAILED lines; see the output below)"
+        print(
+            f"ERROR: the generated tests failed ({counts}):\n{failed}\n\n"
+            f"Last lines of the test output:\n{project_tests.tail(result.output)}" + (f"\n\n{hint}" if hint else ""),
+            file=sys.stderr,
+        )
+    return result.ok, counts
 
 
 def lock(project_dir: Path, uv: str | None, where: str) -> bool:

@@ -77,8 +77,11 @@ def link_file_paths(answers: Mapping[str, Any], plan: Plan, link: Link) -> list[
 
 def _paths(folder: Path, context: Mapping[str, Any]) -> list[Path]:
     env = _environment(folder)
-    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    return [Path(env.from_string(name).render(context)) for name in names]
+    return [Path(env.from_string(name).render(context)) for name in _templates(folder)]
+
+
+def _templates(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def _environment(folder: Path) -> Environment:
@@ -92,9 +95,8 @@ def _environment(folder: Path) -> Environment:
 
 def _render(folder: Path, context: Mapping[str, Any], project_dir: Path) -> list[Path]:
     env = _environment(folder)
-    templates = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     written = []
-    for name in templates:
+    for name in _templates(folder):
         target = project_dir / env.from_string(name).render(context)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(env.get_template(name).render(context), encoding="utf-8")

@@ -54,15 +54,12 @@ CONFLICT: dict[int | str, dict[str, object]] = {
 }
 # What a route with a body may answer besides validation errors.
 WRITE_ERRORS = {**BODY_ERRORS, **CONFLICT}
-{%- if plan.referrers_of(entity) | rejectattr("1.optional") | rejectattr("1.cascade") | list %}
-# Deleting a row that others still need (their references RESTRICT).
+# Deleting a row that others still need (their references RESTRICT): declared on every entity,
+# since one added later (`add`, or by hand) may reference this one.
 DELETE_ERRORS: dict[int | str, dict[str, object]] = {
     **NOT_FOUND,
     status.HTTP_409_CONFLICT: {"model": ErrorBody, "description": "Still referenced"},
 }
-{%- else %}
-DELETE_ERRORS = NOT_FOUND
-{%- endif %}
 
 
 {{ "@router.post" | call_line(['""', "status_code=status.HTTP_201_CREATED", "responses=WRITE_ERRORS", "response_model=" ~ R], indent="") }}

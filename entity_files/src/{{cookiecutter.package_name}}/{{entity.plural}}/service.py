@@ -16,9 +16,7 @@
 {{ std | import_block }}
 
 {% endif -%}
-{% set sa = ["delete"] if not soft else ["update"] -%}
-{% if tree and soft %}{% set _ = sa.append("update") %}{% endif -%}
-{{ [("sqlalchemy", sa | unique | list), ("sqlalchemy.exc", ["IntegrityError"])] | import_block }}
+{{ [("sqlalchemy", ["update" if soft else "delete"]), ("sqlalchemy.exc", ["IntegrityError"])] | import_block }}
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
