@@ -1,9 +1,11 @@
 """Valid values of every field type, for the factories; and how a response shows what was sent."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+
+OFFSET = timezone(timedelta(hours=2))
 
 
 def text(prefix: str, n: int, limit: int) -> str:
@@ -25,7 +27,8 @@ def day(n: int) -> str:
 
 
 def moment(n: int) -> str:
-    return (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=n)).isoformat()
+    # Not UTC: the service stores and shows it as UTC, which the round trip checks.
+    return (datetime(2026, 1, 1, tzinfo=OFFSET) + timedelta(seconds=n)).isoformat()
 
 
 def uuid(n: int) -> str:

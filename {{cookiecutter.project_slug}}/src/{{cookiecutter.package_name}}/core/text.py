@@ -8,7 +8,7 @@ checking it again would cost every response a Python call per text and JSON fiel
 """
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -53,7 +53,14 @@ def _iso_only(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_only)]
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_only)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    # Stored as UTC: shown as UTC from the first response on, as every later read shows it.
+    return value.astimezone(UTC)
+
+
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_in_utc)]
 
 
 # Configurations for the request and response models, made from SQLModel's own so that they
