@@ -2,7 +2,7 @@
 
 {{ (entity.name ~ "_body") | def_line(["client: AsyncClient", "n: int | None = None", "**fields: Any"], "dict[str, Any]") }}
     """A valid body to create {{ entity.article }}."""
-    n = next(_numbers) if n is None else n
+    n = samples.fresh() if n is None else n
 {%- set scalars = entity.fields | rejectattr("is_reference") | list %}
 {%- if scalars %}
     body: dict[str, Any] = {

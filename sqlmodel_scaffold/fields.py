@@ -5,10 +5,11 @@ migration column, the filters it supports, and the samples and hostile values th
 use. A type is one entry in TYPES plus, where it needs them, a few lines below.
 """
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from .filters import call_line
+from .filters import MAX_IDENTIFIER, Call, call_line, python_literal, quoted
 from .naming import pascal
 
 INT_RANGE = (-(2**31), 2**31 - 1)
@@ -16,6 +17,8 @@ BIGINT_RANGE = (-(2**63), 2**63 - 1)
 EMAIL_LENGTH = 320
 URL_LENGTH = 2083
 DEFAULT_STR_LENGTH = 255
+# An enum class name this long or shorter keeps `name: Class | None = Field(` within a line.
+MAX_ENUM_CLASS = 40
 # Text a list filter takes: a query string must fit the server's request line (h11: 16 KiB).
 MAX_QUERY_TEXT = 1000
 
@@ -101,8 +104,12 @@ class Field:
 
     @property
     def enum_class(self) -> str:
-        """`BookStatus` for book.status."""
-        return pascal(self.owner) + pascal(self.name)
+        """`BookStatus` for book.status; a long one is cut and made unique by a hash, so that
+        `name: BookStatus | None = Field(` always fits a line."""
+        name = pascal(self.owner) + pascal(self.name)
+        if len(name) <= MAX_ENUM_CLASS:
+            return name
+        return name[: MAX_ENUM_CLASS - 6] + _digest(name)[:6].upper()
 
     @property
     def enum_class_definition(self) -> str:
@@ -112,8 +119,13 @@ class Field:
 
     @property
     def enum_constraint(self) -> str:
-        """The name of the CHECK constraint that holds an enum column to its words."""
-        return f"{self.owner}_{self.name}"
+        """The name of the CHECK constraint that holds an enum column to its words (the naming
+        convention puts `ck_<table>_` before it); a hash where the whole would pass PostgreSQL's
+        limit, which would cut it and could make two constraints one."""
+        name = f"{self.owner}_{self.name}"
+        if len(f"ck_{self.owner}_{name}") <= MAX_IDENTIFIER:
+            return name
+        return _digest(name)[:12]
 
     @property
     def ondelete(self) -> str:
@@ -154,6 +166,8 @@ class Field:
 
     def annotation(self, id_type: str) -> str:
         base = id_type if self.is_reference else self.info.python.format(enum=self.enum_class)
+        if self.type == "json" and not self.optional:
+            base = "RequiredJson"  # JsonValue admits null
         return f"{base} | None" if self.optional else base
 
     def model_line(self, id_type: str, table: bool = True) -> str:
@@ -213,7 +227,7 @@ class Field:
         if self.is_reference:
             args += [f'foreign_key="{self.target}.id"', f'ondelete="{self.ondelete}"', "index=True"]
         if self.type == "enum":
-            args.append(f'sa_type=enum_column({self.enum_class}, "{self.enum_constraint}")')
+            args.append(Call("sa_type=enum_column", [self.enum_class, quoted(self.enum_constraint)]))
         elif not self.is_reference and self.info.sa_type:
             args.append(f"sa_type={self.info.sa_type}")
         return args
@@ -226,7 +240,16 @@ class Field:
             return f"{self.enum_class}.{self.default.upper()}"
         if self.type == "decimal":
             return f'Decimal("{self.default}")'
-        return repr(self.default)
+        return python_literal(self.default)
+
+    @property
+    def default_json(self) -> str:
+        """The default as a request would send it, as Python source (for `samples.same`)."""
+        if self.type == "object":
+            return "{}"
+        if self.type in ("enum", "decimal"):
+            return quoted(str(self.default))
+        return python_literal(self.default)
 
     def filter_line(self, param: str, op: str, id_type: str) -> str:
         """A list filter in the query model: `title__contains: str | None = Field(...)`."""
@@ -277,6 +300,8 @@ class Field:
             return f"float(samples.number(n, {low}, {high}))"
         if self.type == "decimal":
             assert self.precision is not None and self.scale is not None
+            if self.precision == self.scale:
+                return f"samples.fraction(n, {self.scale})"  # no whole digit: 0.0007
             top = 10 ** (self.precision - self.scale) - 1
             high = top if high is None else min(int(high), top)
             return f"str(samples.number(n, {None if low is None else int(low)}, {high}))"
@@ -367,7 +392,7 @@ class Field:
     @property
     def enum_definition(self) -> str:
         words = [f'"{word}"' for word in self.words]
-        name = f'name=op.f("ck_{self.owner}_{self.enum_constraint}")'
+        name = Call("name=op.f", [quoted(f"ck_{self.owner}_{self.enum_constraint}")])
         return call_line(
             f"{self.enum_constant} = sa.Enum", [*words, name, "native_enum=False", "create_constraint=True"], indent=""
         )
@@ -380,6 +405,10 @@ class Field:
             indent="        ",
             tail="),",
         )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _number(value: int | float) -> str:

@@ -230,6 +230,11 @@ def _check(field: Field, where: str, entity: bool) -> None:
         raise AnswerError(f"{where}: a reference cannot be hidden (reads embed it); remove 'hidden'")
     if field.unique and field.type in ("json", "bool"):
         raise AnswerError(f"{where}: unique does not apply to {kind}; remove it")
+    if field.unique and field.has_default:
+        raise AnswerError(
+            f"{where}: a unique field cannot have a default (the second row left without a value would clash "
+            "with the first); remove the default or 'unique'"
+        )
     if field.index and field.type == "json":
         raise AnswerError(f"{where}: index does not apply to json; remove it")
     if (field.minimum is not None or field.maximum is not None) and not info.bounded:

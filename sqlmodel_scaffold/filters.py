@@ -20,8 +20,25 @@ def quoted(value: str) -> str:
 
 
 def python_literal(value: Any) -> str:
-    """A Python literal of JSON-like data, for the answers pasted into the hooks."""
-    return repr(json.loads(json.dumps(value)))
+    """A Python literal of JSON-like data, with its strings quoted as ruff formats them."""
+    text = repr(json.loads(json.dumps(value)))
+    out, position = [], 0
+    while position < len(text):
+        char = text[position]
+        if char not in "'\"":
+            out.append(char)
+            position += 1
+            continue
+        end = position + 1
+        while text[end] != char:
+            end += 2 if text[end] == "\\" else 1
+        literal = text[position : end + 1]
+        # repr prefers single quotes; ruff prefers double, unless the text holds a double quote.
+        if char == "'" and '"' not in literal:
+            literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+        out.append(literal)
+        position = end + 1
+    return "".join(out)
 
 
 def import_block(imports: Iterable[tuple[str, Iterable[str]]]) -> str:
@@ -90,16 +107,37 @@ def call_line(head: str, args: Iterable[str], indent: str = "    ", tail: str = 
     return _layout(f"{indent}{head}(", list(args), tail, indent=indent)
 
 
+class Call(str):
+    """A call written as an argument or item, `enum_column(A, "a")`, that splits as ruff splits it
+    when its line is too long."""
+
+    head: str
+    args: list[str]
+
+    def __new__(cls, head: str, args: Iterable[str]) -> "Call":
+        args = list(args)
+        call = super().__new__(cls, f"{head}({', '.join(args)})")
+        call.head, call.args = head, args
+        return call
+
+
 def _layout(head: str, items: list[str], tail: str, indent: str, hug: bool = True) -> str:
     # ruff's order of preference: all on one line; else the items together on one
-    # indented line; else one item per line with a trailing comma.
+    # indented line; else one item per line with a trailing comma, an item that is a call
+    # too long for its line split in turn.
     one_line = head + ", ".join(items) + tail
     if len(one_line) <= LINE_LENGTH:
         return one_line
     inner = f"{indent}    " + ", ".join(items)
     if hug and len(inner) <= LINE_LENGTH:
         return f"{head}\n{inner}\n{indent}{tail}"
-    body = "".join(f"{indent}    {item},\n" for item in items)
+    deeper = f"{indent}    "
+    body = "".join(
+        _layout(f"{deeper}{item.head}(", item.args, "),", deeper) + "\n"
+        if isinstance(item, Call) and len(f"{deeper}{item},") > LINE_LENGTH
+        else f"{deeper}{item},\n"
+        for item in items
+    )
     return f"{head}\n{body}{indent}{tail}"
 
 
@@ -147,6 +185,11 @@ def assignment(head: str, items: list[str], brackets: str = "()", indent: str = 
     return _layout(f"{indent}{head} = {opening}", items, closing, indent=indent, hug=False)
 
 
+def keyword_dict(name: str, items: list[str], indent: str = "        ") -> str:
+    """`name={k: v, ...},` as a call's argument on a line of its own, laid out as ruff lays out a dict."""
+    return _layout(f"{indent}{name}={{", items, "},", indent=indent, hug=False)
+
+
 def wrapped(head: str, inner: str, brackets: str, indent: str = "    ") -> str:
     """`head {inner}`, or the inner part on its own line between the brackets, as ruff lays out
     a comprehension that does not fit."""
@@ -170,4 +213,6 @@ FILTERS = {
     "import_block": import_block,
     "def_line": def_line,
     "call_line": call_line,
+    "call": Call,
+    "keyword_dict": keyword_dict,
 }

@@ -531,6 +531,9 @@ def test_in_dependency_order_puts_referenced_entities_first() -> None:
         ("book {  \n }", "", "entity 'book' has empty braces"),
         ("book { , }", "", "entity 'book' has empty braces"),
         ("book, genre", "book+genre { }", "many_to_many pair 'book+genre' has empty braces"),
+        # a unique field with a default: every row left without a value would take the same one
+        ('line { note: str? unique = "x" }', "", "line.note: a unique field cannot have a default"),
+        ("line { rank: int = 0 unique }", "", "remove the default or 'unique'"),
         # nothing but separators
         (",", "", "entities is empty"),
         (" ;\n", "", "entities is empty"),

@@ -6,7 +6,6 @@
 `python3 -m sqlmodel_scaffold.add` (from the template) appends the factories of what it adds.
 """
 
-import itertools
 from typing import Any
 
 from httpx import AsyncClient
@@ -14,7 +13,6 @@ from httpx import AsyncClient
 import samples
 from conftest import create
 
-_numbers = itertools.count(1)
 {%- for entity in plan.entities %}
 {{ entity | entity_factory }}
 {%- endfor %}

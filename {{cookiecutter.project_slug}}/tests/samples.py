@@ -1,11 +1,23 @@
 """Valid values of every field type, for the factories; and how a response shows what was sent."""
 
+import itertools
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 OFFSET = timezone(timedelta(hours=2))
+_numbers = itertools.count(1)
+
+
+def fresh() -> int:
+    """A number no sample of this run has had yet: it makes unique values unique."""
+    return next(_numbers)
+
+
+def fraction(n: int, places: int) -> str:
+    """A decimal with no whole digit, for decimal(P, S) with P == S: `0.0007`."""
+    return f"0.{n % 10**places:0{places}d}"
 
 
 def text(prefix: str, n: int, limit: int) -> str:

@@ -68,11 +68,12 @@ def nested(levels: int) -> dict[str, Any]:
 
 async def test_json_nesting_is_bounded(client: AsyncClient) -> None:
     url = "/api/v1/{{ entity.route }}"
-    deepest = await {{ entity.name }}_body(client) | {"{{ f.column }}": nested(MAX_JSON_DEPTH)}
+    field = "{{ f.column }}"
+    deepest = await {{ entity.name }}_body(client) | {field: nested(MAX_JSON_DEPTH)}
     created = await client.post(url, json=deepest)
     assert created.status_code == 201, created.text
-    assert created.json()["{{ f.column }}"] == deepest["{{ f.column }}"]
-    too_deep = deepest | {"{{ f.column }}": nested(MAX_JSON_DEPTH + 1)}
+    assert created.json()[field] == deepest[field]
+    too_deep = deepest | {field: nested(MAX_JSON_DEPTH + 1)}
     assert (await client.post(url, json=too_deep)).status_code == 422
     unparsable = '{"{{ f.column }}": ' + '{"a": ' * 100_000 + "1" + "}" * 100_001
     response = await client.post(url, content=unparsable, headers=JSON)

@@ -4,8 +4,8 @@ from alembic import command
 from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from conftest import alembic_config, downgrade, upgrade
-from {{ cookiecutter.package_name }}.models import metadata
+{# Sorted as ruff sorts them: the package may come before or after conftest. #}
+{{- [("conftest", ["alembic_config", "downgrade", "upgrade"]), (cookiecutter.package_name ~ ".models", ["metadata"])] | import_block }}
 
 
 def check(connection: Connection) -> None:

@@ -13,13 +13,14 @@
 {%- if "object" in types %}{% set _ = std.append(("typing", ["Any"])) %}{% endif -%}
 {%- if uuid or "uuid" in types %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
 {%- set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
-{%- if "json" in types %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
+{%- if entity.fields | selectattr("type", "equalto", "json") | selectattr("optional") | list %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
 {%- if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
 {%- if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {%- if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
 {%- if refs %}{% set _ = third.append(("sqlmodel", ["Relationship"])) %}{% endif -%}
 {%- set own = [("..core.pagination", ["PageQuery", "SORT_DESCRIPTION"]), ("..core.tables", ["utc_now"]), ("..core.text", ["AlwaysShown", "StorableInput"])] -%}
+{%- if entity.fields | selectattr("type", "equalto", "json") | rejectattr("optional") | list %}{% set _ = own.append(("..core.text", ["RequiredJson"])) %}{% endif -%}
 {%- if entity.unique_groups %}{% set _ = own.append(("..core.tables", ["unique_index"])) %}{% endif -%}
 {%- if entity.sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
 {%- if enums %}{% set _ = own.append(("..core.tables", ["enum_column"])) %}{% endif -%}
@@ -71,10 +72,10 @@
 {%- if entity.unique_groups or entity.sort_indexes %}
 {%- set indexes = [] %}
 {%- for group in entity.unique_groups %}
-{%- set _ = indexes.append("unique_index(%s)" % ((['"%s"' % entity.table] + (group | map("quoted") | list) + (["live_only=True"] if soft else [])) | join(", "))) %}
+{%- set _ = indexes.append("unique_index" | call([entity.table | quoted] + (group | map("quoted") | list) + (["live_only=True"] if soft else []))) %}
 {%- endfor %}
 {%- for column in entity.sort_indexes %}
-{%- set _ = indexes.append('sort_index("%s", "%s")' % (entity.table, column)) %}
+{%- set _ = indexes.append("sort_index" | call([entity.table | quoted, column | quoted])) %}
 {%- endfor %}
 {{ "__table_args__" | assignment(indexes, indent="    ") }}
 {%- endif %}
@@ -108,7 +109,7 @@
 {%- else %}
     {{ f.name }}: {{ T.class_name }} | None = Relationship(
 {%- endif %}
-        sa_relationship_kwargs={ {{- kwargs | join(", ") -}} },
+{{ "sa_relationship_kwargs" | keyword_dict(kwargs) }}
     )
 {%- endfor %}
 

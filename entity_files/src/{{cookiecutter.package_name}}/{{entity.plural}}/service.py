@@ -39,7 +39,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {{ "EMBED" | assignment(embeds) }}
 {% endif -%}
 # The column groups that must be unique, to name the bulk item that broke one.
-UNIQUE = {{ entity.unique_groups | tuple_literal }}
+{{ "UNIQUE" | assignment(entity.unique_groups | map("string_tuple") | list) }}
 
 
 {{ ("get_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], E) }}
@@ -171,7 +171,8 @@ UNIQUE = {{ entity.unique_groups | tuple_literal }}
         if not is_unique_violation(error):
             raise
         await session.rollback()
-        message = f"{{ entity.label | capitalize }} { {{- e }}_id} cannot come back: its unique values are taken"
+        taken = "its unique values are taken"
+        message = f"{{ entity.label | capitalize }} { {{- e }}_id} cannot come back: {taken}"
         raise ConflictError(message) from error
     if result.rowcount == 0:
         raise NotFoundError(f"No deleted {{ entity.label }} { {{- e }}_id}")

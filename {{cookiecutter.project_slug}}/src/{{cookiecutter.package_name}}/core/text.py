@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     HttpUrl,
+    JsonValue,
     TypeAdapter,
     field_validator,
 )
@@ -61,6 +62,17 @@ def _in_utc(value: datetime) -> datetime:
 
 
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_in_utc)]
+
+
+def _not_null(value: JsonValue) -> JsonValue:
+    # JSON null would be stored as a value of its own, and a client could not tell it from
+    # a field left empty: a required field needs a value.
+    if value is None:
+        raise ValueError("A value is required; null is only allowed where the field is optional")
+    return value
+
+
+RequiredJson = Annotated[JsonValue, AfterValidator(_not_null)]
 
 
 # Configurations for the request and response models, made from SQLModel's own so that they

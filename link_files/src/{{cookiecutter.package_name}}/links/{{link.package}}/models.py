@@ -14,7 +14,7 @@
 
 {% endif -%}
 {% set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
-{% if "json" in types %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
+{% if link.fields | selectattr("type", "equalto", "json") | selectattr("optional") | list %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
 {% if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
 {% if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {% if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
@@ -22,6 +22,7 @@
 {{ third | import_block }}
 
 {% set own = [("...core.tables", ["utc_now"]), ("...core.text", ["AlwaysShown"]), ("...%s.models" % left.plural, [left.read_model]), ("...%s.models" % right.plural, [right.read_model])] -%}
+{% if link.fields | selectattr("type", "equalto", "json") | rejectattr("optional") | list %}{% set _ = own.append(("...core.text", ["RequiredJson"])) %}{% endif -%}
 {% if link.fields %}{% set _ = own.append(("...core.text", ["StorableInput"])) %}{% endif -%}
 {% if "enum" in types %}{% set _ = own.append(("...core.tables", ["enum_column"])) %}{% endif -%}
 {% if "json" in types %}{% set _ = own.append(("...core.tables", ["JSON_VALUE"])) %}{% endif -%}

@@ -1,0 +1,284 @@
+"""A generator of random valid domains over the whole grammar (SPEC section 6), crossed with options.
+
+`example(seed)` is one project's answers: entities, many_to_many, the options and a project
+name. Every choice comes from `random.Random(seed)`, so a seed names its example for good and a
+failure is reproduced by its cookiecutter command (`reproduce`). The generator writes what a user
+could type: names in any of the accepted spellings, several separators, quoted defaults holding
+separators, and then checks the result with the template's own parser; a draw the parser refuses
+is drawn again, and the tests count those (the generator should rarely make one).
+"""
+
+import random
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel_scaffold.entities import AnswerError, parse
+
+# Entity names: plain, SQL reserved words, irregular plurals, multi-word ones, the longest allowed.
+ENTITY_NAMES = [
+    "author", "book", "user", "order", "group", "select", "table", "person", "child", "box", "category",
+    "leaf", "hero", "photo", "address", "status", "blog post", "line item", "purchase order",
+    "warehouse location", "abcdefghijklmnopqrt", "supercalifragilisti",
+    "analysis", "company", "mouse", "shelf", "quiz", "tag",
+]  # fmt: skip
+# Names that need an explicit plural (or that a user would give one anyway).
+EXPLICIT_PLURALS = {
+    "zyxwvutsrqponmlkjihg": "zyxwvutsrqponmlkjihs",
+    "sheep": "sheep_flock", "fish": "fishes", "data point": "data points", "series": "series_list"}
+# Field names: plain, SQL reserved words, long ones, and words that sort before or after the
+# generated modules' own names.
+FIELD_NAMES = [
+    "name", "title", "code", "label", "note", "order", "group", "user", "select", "value", "amount", "price",
+    "count_of_things", "starts_on", "ends_at", "rating", "weight", "active", "flag", "token", "payload", "email",
+    "homepage", "kind", "level", "position", "a", "zz", "x1", "description_of_the_thing_here",
+    "abcdefghijklmnopqrstuvwxyzabcd", "unit_price", "quantity", "from_site", "to_site", "table", "column",
+]  # fmt: skip
+SCALAR_TYPES = ["str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "json",
+                "email", "url", "enum"]  # fmt: skip
+ENUM_WORDS = ["draft", "live", "archived", "a", "b", "in_print", "out_of_print", "x1", "pending", "done", "zeta"]
+PROJECT_NAMES = ["Api", "Clinic Service", "Shop", "Zoo Keeper", "Aaa", "Library Desk", "Fuzz Service"]
+OPTIONS: dict[str, tuple[Any, ...]] = {
+    "database": ("postgresql", "sqlite"),
+    "primary_key": ("int", "uuid"),
+    "pagination": ("offset", "cursor"),
+    "soft_delete": (False, True),
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    seed: int
+    answers: dict[str, Any]
+    redraws: int  # draws the parser refused before this one
+
+    @property
+    def id(self) -> str:
+        options = self.answers
+        soft = "soft" if options["soft_delete"] else "hard"
+        return f"fuzz{self.seed}-{options['database']}-{options['primary_key']}-{options['pagination']}-{soft}"
+
+
+def example(seed: int) -> Example:
+    rng = random.Random(seed)
+    for redraws in range(100):
+        entities, pairs = _domain(rng)
+        try:
+            parse(entities, pairs)
+        except AnswerError:
+            continue
+        answers = {
+            "project_name": rng.choice(PROJECT_NAMES),
+            "entities": entities,
+            "many_to_many": pairs,
+            **{key: rng.choice(values) for key, values in OPTIONS.items()},
+        }
+        return Example(seed, answers, redraws)
+    raise AssertionError(f"seed {seed}: 100 draws in a row were refused by the parser")
+
+
+def reproduce(answers: dict[str, Any], template: str = ".") -> str:
+    """The one command that generates this example (with its tests and linters run by the hook)."""
+    pairs = [f"{key}={str(value).lower() if isinstance(value, bool) else value}" for key, value in answers.items()]
+    return shlex.join(["cookiecutter", "--no-input", "--keep-project-on-failure", template, *pairs])
+
+
+# --- the domain ---------------------------------------------------------------------------
+
+
+def _domain(rng: random.Random) -> tuple[str, str]:
+    count = rng.choice([1, 2, 2, 3, 3, 4, 5])
+    pool = ENTITY_NAMES + list(EXPLICIT_PLURALS)
+    names = rng.sample(pool, count)
+    texts = [_entity(rng, name, names[:position]) for position, name in enumerate(names)]
+    separator = rng.choice(["; ", ", ", "\n", ";\n"])
+    entities = separator.join(texts)
+    pairs = _pairs(rng, names)
+    return entities, pairs
+
+
+def _spelling(rng: random.Random, name: str) -> str:
+    """`blog post` as a user may type it: `Blog Post`, `blog-post`, `BlogPost` or `blog_post`."""
+    words = name.split()
+    return rng.choice(
+        [
+            " ".join(w.capitalize() for w in words),
+            "-".join(words),
+            "".join(w.capitalize() for w in words),
+            "_".join(words),
+        ]
+    )
+
+
+def _entity(rng: random.Random, name: str, earlier: list[str]) -> str:
+    head = _spelling(rng, name)
+    if name in EXPLICIT_PLURALS:
+        head += f"({EXPLICIT_PLURALS[name]})"
+    elif rng.random() < 0.1 and len(name) <= 14:
+        head += f"({name.replace(' ', '_')}_items)"
+    shape = rng.random()
+    if shape < 0.12:  # default fields, maybe with a parent given by ':'
+        parents = [*earlier, name]
+        if rng.random() < 0.5:
+            head += ":" + _spelling(rng, rng.choice(parents))
+        return head
+    fields = _fields(rng, name, earlier)
+    body = ", ".join(fields)
+    if rng.random() < 0.2:
+        body += ","
+    return f"{head} {{ {body} }}" if rng.random() < 0.8 else f"{head} {{{body}}}"
+
+
+def _fields(rng: random.Random, owner: str, earlier: list[str]) -> list[str]:
+    names = rng.sample(FIELD_NAMES, rng.randint(1, 7))
+    items: list[str] = []
+    declared: list[str] = []
+    references_to: dict[str, int] = {}
+    for fname in names:
+        kind = rng.random()
+        if kind < 0.22 and earlier:
+            target = rng.choice(earlier)
+            references_to[target] = references_to.get(target, 0) + 1
+            items.append(_reference(rng, fname, target, self_reference=False))
+        elif kind < 0.27 and "parent" not in declared:
+            fname = "parent"
+            items.append(_reference(rng, fname, owner, self_reference=True))
+        else:
+            items.append(_scalar(rng, fname, link=False))
+        declared.append(fname)
+    if len(declared) >= 2 and rng.random() < 0.25:
+        group = rng.sample(declared, 2)
+        items.append(f"unique({', '.join(group)})")
+    return items
+
+
+def _reference(rng: random.Random, fname: str, target: str, self_reference: bool) -> str:
+    # A type is one word: `BlogPost` or `blog_post`, not `Blog Post`.
+    text = f"{fname}: {_spelling(rng, target).replace(' ', '')}"
+    optional = self_reference or rng.random() < 0.5
+    if optional:
+        text += "?"
+    if rng.random() < 0.2:
+        text += " cascade"
+    return text
+
+
+def _scalar(rng: random.Random, fname: str, link: bool) -> str:
+    kind = rng.choice(SCALAR_TYPES)
+    text, words = _type(rng, kind)
+    optional = rng.random() < 0.4
+    text = f"{fname}: {text}{'?' if optional else ''}"
+    modifiers: list[str] = []
+    low, high = _bounds(rng, kind, text)
+    if low is not None:
+        modifiers.append(f">= {low}")
+    if high is not None:
+        modifiers.append(f"<= {high}")
+    default = _default(rng, kind, text, words, low, high) if rng.random() < 0.35 else None
+    if default is not None:
+        modifiers.append(f"= {default}")
+    if not link:
+        roll = rng.random()
+        if roll < 0.15 and default is None and kind not in ("json", "text", "bool"):
+            modifiers.append("unique")
+        elif roll < 0.3 and kind not in ("json",):
+            modifiers.append("index")
+        if rng.random() < 0.08:
+            modifiers.append("hidden")
+    rng.shuffle(modifiers)
+    return " ".join([text, *modifiers])
+
+
+def _type(rng: random.Random, kind: str) -> tuple[str, list[str]]:
+    if kind == "str":
+        choice = rng.random()
+        if choice < 0.3:
+            return "str", []
+        length = rng.choice([1, 2, 8, 20, 100, 255, 1000, 2000])
+        return f"str({length})", []
+    if kind == "decimal":
+        precision = rng.randint(1, 20)
+        scale = rng.randint(0, precision)
+        return f"decimal({precision},{scale})", []
+    if kind == "enum":
+        words = rng.sample(ENUM_WORDS, rng.randint(1, 4))
+        return f"enum({'|'.join(words)})", words
+    return kind, []
+
+
+def _precision_scale(text: str) -> tuple[int, int]:
+    inside = text[text.index("decimal(") + len("decimal(") :].split(")")[0]
+    precision, scale = (int(part) for part in inside.split(","))
+    return precision, scale
+
+
+def _str_length(text: str) -> int:
+    if "str(" not in text:
+        return 255
+    return int(text[text.index("str(") + 4 :].split(")")[0])
+
+
+def _bounds(rng: random.Random, kind: str, text: str) -> tuple[Any, Any]:
+    if kind not in ("int", "bigint", "float", "decimal") or rng.random() < 0.5:
+        return None, None
+    if kind == "decimal":
+        precision, scale = _precision_scale(text)
+        top = 10 ** (precision - scale) - 1
+        low = rng.choice([None, 0, 0, -top]) if top > 0 else rng.choice([None, 0])
+        high = rng.choice([None, top]) if top > 0 else None
+        return low, high
+    if kind == "float":
+        return rng.choice([None, 0, 0.5, -10]), rng.choice([None, 5, 100.25])
+    low = rng.choice([None, 0, 1, -5, 18])
+    high = rng.choice([None, 100, 1000, 2**31 - 1 if kind == "int" else 2**40])
+    return low, high
+
+
+def _default(rng: random.Random, kind: str, text: str, words: list[str], low: Any, high: Any) -> str | None:
+    if kind in ("int", "bigint"):
+        value = low if low is not None else (high if high is not None else rng.choice([0, 7, -3]))
+        return str(value)
+    if kind == "float":
+        value = low if low is not None else rng.choice([0, 1.5, 2])
+        return str(value)
+    if kind == "decimal":
+        precision, scale = _precision_scale(text)
+        # Fewer places than the scale, or none at all.
+        candidates = ["0"]
+        if precision - scale >= 1:
+            candidates += ["1", "9"]
+        if scale >= 1:
+            candidates.append("0.5")
+        if low is not None:
+            candidates = [c for c in candidates if float(c) >= low]
+        return rng.choice(candidates) if candidates else None
+    if kind == "bool":
+        return rng.choice(["true", "false"])
+    if kind == "enum":
+        return rng.choice(words)
+    if kind in ("str", "text"):
+        length = _str_length(text) if kind == "str" else 1000
+        value = rng.choice(["a", "n/a", "none yet", "x, y; z", "it's", 'say "hi"', "ünïcode"])
+        value = value[:length]
+        if "'" in value:
+            return f'"{value}"'
+        if '"' in value:
+            return f"'{value}'"
+        return rng.choice([f'"{value}"', f"'{value}'"])
+    return None
+
+
+def _pairs(rng: random.Random, names: list[str]) -> str:
+    if len(names) < 2 or rng.random() < 0.4:
+        return ""
+    candidates = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    chosen = rng.sample(candidates, min(len(candidates), rng.randint(1, 2)))
+    texts = []
+    for left, right in chosen:
+        text = f"{_spelling(rng, left)}+{_spelling(rng, right)}"
+        if rng.random() < 0.6:
+            fnames = rng.sample([n for n in FIELD_NAMES if n not in ("created_at",)], rng.randint(1, 3))
+            text += " { " + ", ".join(_scalar(rng, fname, link=True) for fname in fnames) + " }"
+        texts.append(text)
+    return rng.choice(["; ", ", ", "\n"]).join(texts)
+
