@@ -182,6 +182,17 @@ class Field:
             args += self.column_args
         return self._line(self.annotation(id_type), args)
 
+    @property
+    def as_stored_validator(self) -> str:
+        """A decimal's validator in the base model: the value a create answers is the one reads show."""
+        return (
+            f'    @field_validator("{self.name}")\n'
+            "    @classmethod\n"
+            f"    def _{self.name}_as_stored(cls, value: Decimal | None) -> Decimal | None:\n"
+            f"        # NUMERIC({self.precision}, {self.scale}) keeps {self.scale} places: show what a read will show.\n"
+            f"        return at_scale(value, {self.scale})"
+        )
+
     def update_line(self, id_type: str) -> str:
         """The same field in the update model: may be omitted; `null` only where it is optional."""
         return self._line(self.annotation(id_type), ["default=None", *self.validation_args(id_type)])
@@ -227,10 +238,26 @@ class Field:
         if self.is_reference:
             args += [f'foreign_key="{self.target}.id"', f'ondelete="{self.ondelete}"', "index=True"]
         if self.type == "enum":
-            args.append(Call("sa_type=enum_column", [self.enum_class, quoted(self.enum_constraint)]))
+            keeps_null = ["keeps_null=True"] if self.keeps_null else []
+            args.append(Call("sa_type=enum_column", [self.enum_class, quoted(self.enum_constraint), *keeps_null]))
+        elif self.keeps_null:
+            args.append(Call("sa_type=null_kept", [self.migration_type("").removeprefix("sa.")]))
         elif not self.is_reference and self.info.sa_type:
             args.append(f"sa_type={self.info.sa_type}")
         return args
+
+    @property
+    def keeps_null(self) -> bool:
+        """An optional field with a default: SQLAlchemy would store the default in place of a
+        null a client sent, unless the column type says None is a value (`null_kept`)."""
+        return self.optional and self.has_default
+
+    @property
+    def sqlalchemy_names(self) -> list[str]:
+        """What the table model imports from sqlalchemy for this field's column type."""
+        if self.keeps_null and self.type != "enum":
+            return [self.migration_type("").removeprefix("sa.").split("(")[0]]
+        return []
 
     @property
     def default_literal(self) -> str:

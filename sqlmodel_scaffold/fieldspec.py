@@ -22,6 +22,8 @@ from .splitting import split_top_level
 MAX_FIELD_NAME_LENGTH = 30
 MAX_STR_LENGTH = 10_000
 MAX_PRECISION = 38
+# Types with a handful of values: unique over them alone allows a handful of rows.
+FEW_VALUES = ("bool", "enum")
 RESERVED_FIELD_NAMES = {"id", "created_at", "updated_at", "deleted_at", "metadata", "registry"}
 # Query parameters every list takes; a field of that name could not be filtered.
 PAGE_PARAMETERS = {"limit", "offset", "cursor", "sort"}
@@ -66,7 +68,23 @@ def parse_fields(
                 raise AnswerError(
                     f"{where} names {name!r}, which is not a field of {owner}; declare it or fix the name"
                 )
+        _check_group(where, [next(f for f in fields if f.name == name) for name in group])
     return tuple(fields), tuple(tuple(g) for g in groups)
+
+
+def _check_group(where: str, group: list[Field]) -> None:
+    """A composite unique must be able to hold more than a handful of rows, and say something."""
+    for f in group:
+        if f.type == "json":
+            raise AnswerError(f"{where} names the json field {f.name!r}; unique does not apply to json")
+        if f.unique:
+            raise AnswerError(
+                f"{where} always holds, since {f.name!r} is unique by itself; remove the group or that 'unique'"
+            )
+    if all(f.type in FEW_VALUES for f in group):
+        raise AnswerError(
+            f"{where} allows only a few rows, since every field in it is a bool or an enum; add another field"
+        )
 
 
 def _split_items(body: str, owner: str) -> list[str]:
@@ -228,7 +246,7 @@ def _check(field: Field, where: str, entity: bool) -> None:
                 raise AnswerError(f"{where}: {modifier} does not apply to a link's fields; remove it")
     if field.hidden and field.is_reference:
         raise AnswerError(f"{where}: a reference cannot be hidden (reads embed it); remove 'hidden'")
-    if field.unique and field.type in ("json", "bool"):
+    if field.unique and field.type in ("json", *FEW_VALUES):
         raise AnswerError(f"{where}: unique does not apply to {kind}; remove it")
     if field.unique and field.has_default:
         raise AnswerError(

@@ -58,6 +58,18 @@ SPECS = {
         "kind: enum(parcel|pallet|letter) = parcel, unique(from_site, order) }",
         "region+site { primary: bool = false, since: date?, rank: enum(main|backup)? }",
     ),
+    # The seeds' e-commerce example, and what the first domain fuzzing found: an order-product link
+    # with a decimal, a datetime and defaults; decimal and enum defaults, a decimal(P,P), str(1),
+    # optional fields with defaults (a null sent stays null), a uuid sort key, a required json.
+    "shop": (
+        "customer { email: email unique, name: str(120), credit: decimal(12,2) >= 0 = 0, "
+        "tier: enum(basic|gold)? = basic, initial: str(1)?, token: uuid? unique, prefs: json, "
+        'motto: str(40)? = "it\'s, fine" };\n'
+        "product { sku: str(20) unique, title: str(200), price: decimal(10,2) >= 0, ratio: decimal(4,4)?, "
+        "stock: int >= 0 = 0 };\n"
+        "order { customer: customer, placed_at: datetime index, status: enum(open|paid|shipped) = open }",
+        'order+product { unit_price: decimal(10,2), quantity: int >= 1 = 1, shipped_at: datetime?, gift_note: str(40)? = "none" }',
+    ),
 }
 
 
@@ -96,6 +108,8 @@ COVERING = [
     ("library", choose(1, 1, 0, 0)),
     ("field-rich", choose(0, 1, 0, 1)),
     ("field-rich", choose(1, 0, 1, 0)),
+    ("shop", choose(0, 1, 1, 1)),
+    ("shop", choose(1, 0, 0, 0)),
 ]
 
 

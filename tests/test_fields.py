@@ -534,6 +534,11 @@ def test_in_dependency_order_puts_referenced_entities_first() -> None:
         # a unique field with a default: every row left without a value would take the same one
         ('line { note: str? unique = "x" }', "", "line.note: a unique field cannot have a default"),
         ("line { rank: int = 0 unique }", "", "remove the default or 'unique'"),
+        ("line { kind: enum(a|b) unique }", "", "line.kind: unique does not apply to an enum"),
+        # composite uniques that could hold a handful of rows, or always hold
+        ("line { a: bool, b: enum(x|y), unique(a, b) }", "", "allows only a few rows, since every field"),
+        ("line { a: str unique, b: int, unique(a, b) }", "", "always holds, since 'a' is unique by itself"),
+        ("line { a: json, b: int, unique(a, b) }", "", "names the json field 'a'"),
         # nothing but separators
         (",", "", "entities is empty"),
         (" ;\n", "", "entities is empty"),

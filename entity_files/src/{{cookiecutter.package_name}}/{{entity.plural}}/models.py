@@ -19,7 +19,9 @@
 {%- if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {%- if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
 {%- if refs %}{% set _ = third.append(("sqlmodel", ["Relationship"])) %}{% endif -%}
+{%- for f in entity.fields if f.sqlalchemy_names %}{% set _ = third.append(("sqlalchemy", f.sqlalchemy_names)) %}{% endfor -%}
 {%- set own = [("..core.pagination", ["PageQuery", "SORT_DESCRIPTION"]), ("..core.tables", ["utc_now"]), ("..core.text", ["AlwaysShown", "StorableInput"])] -%}
+{%- if entity.fields | selectattr("keeps_null") | rejectattr("type", "equalto", "enum") | list %}{% set _ = own.append(("..core.tables", ["null_kept"])) %}{% endif -%}
 {%- if entity.fields | selectattr("type", "equalto", "json") | rejectattr("optional") | list %}{% set _ = own.append(("..core.text", ["RequiredJson"])) %}{% endif -%}
 {%- if entity.unique_groups %}{% set _ = own.append(("..core.tables", ["unique_index"])) %}{% endif -%}
 {%- if entity.sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
@@ -59,11 +61,7 @@
 {%- endif %}
 {%- for f in entity.shown_fields if f.type == "decimal" %}
 
-    @field_validator("{{ f.name }}")
-    @classmethod
-    def _{{ f.name }}_as_stored(cls, value: Decimal | None) -> Decimal | None:
-        # NUMERIC({{ f.precision }}, {{ f.scale }}) keeps {{ f.scale }} places: show what a read will show.
-        return at_scale(value, {{ f.scale }})
+{{ f.as_stored_validator }}
 {%- endfor %}
 
 

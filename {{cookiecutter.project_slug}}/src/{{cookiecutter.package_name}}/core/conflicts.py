@@ -42,7 +42,8 @@ def duplicate_message(
 
 
 def _shown(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    # str() first: an enum word is shown as the word, not as the enum member.
+    return repr(str(value)) if isinstance(value, str) else str(value)
 
 
 async def first_duplicate(

@@ -153,8 +153,9 @@ async def _driver_error(request: Request, error: Exception) -> JSONResponse:
     if error.connection_invalidated:
         return await _database_unavailable(request, error)
     # SQLSTATE class 22, a data exception (a value out of range), which some drivers report
-    # without SQLAlchemy's DataError: the request's fault, not the service's.
-    if str(getattr(error.orig, "sqlstate", "") or "").startswith("22"):
+    # without SQLAlchemy's DataError, and class 54, a limit (a text too long for its index):
+    # the request's fault, not the service's.
+    if str(getattr(error.orig, "sqlstate", "") or "").startswith(("22", "54")):
         return await _data_error(request, error)
     raise error
 

@@ -191,9 +191,9 @@ def _key_type(model: type[SQLModel], key: str) -> TypeAdapter[Any]:
     if key == "id":
         return ID_TYPE
     field = model.model_fields[key]
-    if not field.metadata:  # Annotated needs some: a uuid field has none
-        return TypeAdapter(field.annotation)
-    key_type: Any = Annotated[field.annotation, *field.metadata]
+    key_type: Any = field.annotation
+    if field.metadata:  # Annotated needs some: a uuid field has none
+        key_type = Annotated[key_type, *field.metadata]
     return TypeAdapter(key_type)
 
 

@@ -4,12 +4,13 @@ import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import JSON, Enum, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import QueryableAttribute, joinedload
 from sqlalchemy.orm.interfaces import LoaderOption
+from sqlalchemy.types import TypeEngine
 from sqlmodel import SQLModel
 
 # Named constraints can be altered and dropped by later migrations. This module is
@@ -62,16 +63,27 @@ def sort_index(table: str, column: str) -> Index:
     return Index(index_name(table, (column,)), column, "id")
 
 
-def enum_column(enum: type[StrEnum], name: str) -> Enum:
+TypeT = TypeVar("TypeT", bound=TypeEngine[Any])
+
+
+def enum_column(enum: type[StrEnum], name: str, keeps_null: bool = False) -> Enum:
     """VARCHAR with a CHECK constraint, not a native PostgreSQL enum: adding a word is an
     ordinary migration (ALTER a CHECK), where a native enum cannot drop or rename one."""
-    return Enum(
+    column_type = Enum(
         enum,
         name=name,
         native_enum=False,
         create_constraint=True,
         values_callable=lambda members: [member.value for member in members],
     )
+    return null_kept(column_type) if keeps_null else column_type
+
+
+def null_kept(column_type: TypeT) -> TypeT:
+    """The type of an optional column with a default. SQLAlchemy leaves a None out of an
+    INSERT when the column has a default, which would store the default over the null a
+    client sent; with this type, None is written as NULL."""
+    return column_type.evaluates_none()
 
 
 def at_scale(value: Decimal | None, places: int) -> Decimal | None:

@@ -19,12 +19,16 @@
 {% if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {% if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {% if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
+{% if "decimal" in types %}{% set _ = third.append(("pydantic", ["field_validator"])) %}{% endif -%}
+{% for f in link.fields if f.sqlalchemy_names %}{% set _ = third.append(("sqlalchemy", f.sqlalchemy_names)) %}{% endfor -%}
 {{ third | import_block }}
 
 {% set own = [("...core.tables", ["utc_now"]), ("...core.text", ["AlwaysShown"]), ("...%s.models" % left.plural, [left.read_model]), ("...%s.models" % right.plural, [right.read_model])] -%}
 {% if link.fields | selectattr("type", "equalto", "json") | rejectattr("optional") | list %}{% set _ = own.append(("...core.text", ["RequiredJson"])) %}{% endif -%}
 {% if link.fields %}{% set _ = own.append(("...core.text", ["StorableInput"])) %}{% endif -%}
 {% if "enum" in types %}{% set _ = own.append(("...core.tables", ["enum_column"])) %}{% endif -%}
+{% if "decimal" in types %}{% set _ = own.append(("...core.tables", ["at_scale"])) %}{% endif -%}
+{% if link.fields | selectattr("keeps_null") | rejectattr("type", "equalto", "enum") | list %}{% set _ = own.append(("...core.tables", ["null_kept"])) %}{% endif -%}
 {% if "json" in types %}{% set _ = own.append(("...core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {% if "text" in types %}{% set _ = own.append(("...core.text", ["MAX_TEXT"])) %}{% endif -%}
 {% if "url" in types %}{% set _ = own.append(("...core.text", ["Url"])) %}{% endif -%}
@@ -43,6 +47,10 @@
 {{ f.model_line(ID) }}
 {%- else %}
     pass
+{%- endfor %}
+{%- for f in link.fields if f.type == "decimal" %}
+
+{{ f.as_stored_validator }}
 {%- endfor %}
 
 
