@@ -48,6 +48,13 @@ def venv_python(project_dir: Path) -> Path:
     return project_dir / ".venv" / scripts
 
 
+def is_installed(project_dir: Path) -> bool:
+    """Whether the project's .venv has its dev tools: without a test run, the hook may have
+    made a .venv that holds only uv (for `uv lock`)."""
+    pytest = venv_python(project_dir).with_name("pytest.exe" if os.name == "nt" else "pytest")
+    return pytest.exists()
+
+
 def install_steps(project_dir: Path, uv: str | None) -> list[tuple[str, list[str]]]:
     """(label, command) pairs: uv when it is on PATH (it also writes uv.lock), else venv and pip.
 

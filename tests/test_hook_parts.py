@@ -278,3 +278,13 @@ def test_clean_linters_and_passing_tests_pass(
     monkeypatch.setattr(project_tests, "run", fake_steps({}, []))
     assert hooks.run_tests(tmp_path, hooks.KEEP_HINT) == (True, "3 passed")
     assert capsys.readouterr().err == ""
+
+
+def test_a_venv_with_only_uv_is_not_an_installed_project(tmp_path: Path) -> None:
+    bin_dir = project_tests.venv_python(tmp_path).parent
+    bin_dir.mkdir(parents=True)
+    for name in ("python", "uv"):  # what the lock route leaves when the tests did not run
+        (bin_dir / name).touch()
+    assert not project_tests.is_installed(tmp_path)
+    (bin_dir / "pytest").touch()
+    assert project_tests.is_installed(tmp_path)
