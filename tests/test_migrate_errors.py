@@ -5,8 +5,10 @@ The rendered project runs on this interpreter (its test extra has the project's 
 with `src` on the path instead of an install."""
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,13 @@ def test_a_server_that_does_not_answer_is_one_line(project: Path) -> None:
 def test_a_sqlite_file_in_a_missing_folder_is_one_line(project: Path) -> None:
     result = migrate(project, "sqlite:///./no-such-folder/hero.db")
     assert_one_error_line(result, "sqlite+aiosqlite:///./no-such-folder/hero.db", "folder")
+
+
+def test_a_database_that_answers_is_migrated(project: Path, tmp_path: Path) -> None:
+    # The same route without a failure: the upgrade runs and commits.
+    database = tmp_path / "hero.db"
+    result = migrate(project, f"sqlite:///{database}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Running upgrade  -> 0001" in result.stderr
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]

@@ -40,8 +40,10 @@ async def run_standalone() -> str | None:
         except (DBAPIError, OSError) as error:  # OSError: refused, unknown host, timeout
             return unreachable(engine.url, error)
         # Only the connect is caught: a failing migration keeps its traceback.
-        async with connection:
+        try:
             await connection.run_sync(run_migrations)
+        finally:
+            await connection.close()
     finally:
         await engine.dispose()
     return None
