@@ -1,13 +1,14 @@
 """Add entities and many-to-many pairs to a generated project, in the same grammar as the prompt.
 
-    python3 -m sqlmodel_scaffold.add PROJECT_DIR [entities=SPEC] [many_to_many=PAIRS]
+    ../.cookiecutter-venv/bin/python -m sqlmodel_scaffold.add PROJECT_DIR [entities=SPEC] [many_to_many=PAIRS]
 
 It writes only new files (the entities' packages and test modules, the links' packages and
 test modules, and a new Alembic revision that creates their tables), adds their lines to
 `routers.py`, `models.py` and `tests/factories.py`, records the answers in
 `.cookiecutter-replay.json` (so that a replay generates the extended project), and runs the
-project's tests. New entities may reference existing ones; new pairs may link existing entities.
-A spec it refuses changes nothing. Run it from a checkout of the template.
+project's linters and tests. New entities may reference existing ones; new pairs may link existing
+entities. A spec it refuses changes nothing. Run it from a checkout of the template, with the
+Python that has cookiecutter (README's generate command makes ../.cookiecutter-venv).
 """
 
 import ast
@@ -42,7 +43,7 @@ from .render import (
 from .replay import REPLAY_FILE, write_replay_file
 
 KEYS = ("entities", "many_to_many")
-USAGE = "usage: python3 -m sqlmodel_scaffold.add PROJECT_DIR [entities=SPEC] [many_to_many=PAIRS]"
+USAGE = "usage: python -m sqlmodel_scaffold.add PROJECT_DIR [entities=SPEC] [many_to_many=PAIRS]"
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def append_blocks(path: Path, blocks: list[str]) -> None:
 
 
 def run_tests(project_dir: Path) -> int:
-    if not project_tests.venv_python(project_dir).exists():
+    if not project_tests.is_installed(project_dir):
         print(f"The project is not installed, so its tests did not run: cd {project_dir} && make install test")
         return 0
     passed, _ = hooks.run_tests(project_dir)

@@ -1,9 +1,11 @@
 """Render two variants of a project from the same answers and show what differs.
 
-    python -m sqlmodel_scaffold.compare --left database=postgresql --right database=sqlite \\
+    ../.cookiecutter-venv/bin/python -m sqlmodel_scaffold.compare --left database=postgresql --right database=sqlite \\
         "entities=team, hero:team" "many_to_many="
 
 Answers not given keep their defaults from cookiecutter.json; --left and --right may repeat.
+Run it from a checkout of the template, with the Python that has cookiecutter (README's generate
+command makes ../.cookiecutter-venv).
 """
 
 import argparse

@@ -165,19 +165,29 @@ def install_and_test(project_dir: Path, uv: str | None, where: str | None = None
 
 
 def run_tests(project_dir: Path, hint: str = "") -> tuple[bool, str]:
-    """Run the installed project's tests with one report line; on a failure, print the failures,
-    the output's tail and `hint`. Return whether they passed, and pytest's counts."""
+    """Run the installed project's linters (as its CI does) and its tests, one report line each;
+    on a failure, print what failed and `hint`. Return whether all passed, and pytest's counts."""
+    failures = []
+    for label, command in project_tests.lint_steps(project_dir):
+        result = project_tests.run(command, project_dir, project_tests.LINT_TIMEOUT)
+        _report(label, result.seconds, "ok" if result.ok else "failed")
+        if not result.ok:
+            failures.append(
+                f"ERROR: the generated project fails `{label}`, which its CI runs:\n{project_tests.tail(result.output)}"
+            )
+    # The tests run even after a linter failed: the user then sees everything at once.
     result = project_tests.run(project_tests.test_command(project_dir), project_dir, project_tests.TEST_TIMEOUT)
     counts = project_tests.test_counts(result.output)
     _report("tests (pytest)", result.seconds, counts)
     if not result.ok:
         failed = "\n".join(project_tests.failed_tests(result.output)) or "(no FAILED lines; see the output below)"
-        print(
+        failures.append(
             f"ERROR: the generated tests failed ({counts}):\n{failed}\n\n"
-            f"Last lines of the test output:\n{project_tests.tail(result.output)}" + (f"\n\n{hint}" if hint else ""),
-            file=sys.stderr,
+            f"Last lines of the test output:\n{project_tests.tail(result.output)}"
         )
-    return result.ok, counts
+    if failures:
+        print("\n\n".join(failures) + (f"\n\n{hint}" if hint else ""), file=sys.stderr)
+    return not failures, counts
 
 
 def lock(project_dir: Path, uv: str | None, where: str) -> bool:

@@ -15,6 +15,7 @@ RUN_TESTS_VARIABLE = "SQLMODEL_TEMPLATE_RUN_TESTS"
 # Bounds so that a stuck download or test never hangs the generation.
 INSTALL_TIMEOUT = 900
 TEST_TIMEOUT = 900
+LINT_TIMEOUT = 300
 # What uv and pip print when no package index answers (DNS, refused, offline, proxy).
 NETWORK_ERROR = re.compile(
     r"failed to fetch|error sending request|dns error|failed to lookup address|connection refused"
@@ -45,6 +46,13 @@ def find_uv() -> str | None:
 def venv_python(project_dir: Path) -> Path:
     scripts = "Scripts/python.exe" if os.name == "nt" else "bin/python"
     return project_dir / ".venv" / scripts
+
+
+def is_installed(project_dir: Path) -> bool:
+    """Whether the project's .venv has its dev tools: without a test run, the hook may have
+    made a .venv that holds only uv (for `uv lock`)."""
+    pytest = venv_python(project_dir).with_name("pytest.exe" if os.name == "nt" else "pytest")
+    return pytest.exists()
 
 
 def install_steps(project_dir: Path, uv: str | None) -> list[tuple[str, list[str]]]:
@@ -78,6 +86,20 @@ def uv_install_steps(project_dir: Path) -> list[tuple[str, list[str]]]:
     pip = [str(venv_python(project_dir)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     steps.append(("uv (pip install uv)", [*pip, "uv"]))
     return steps
+
+
+def lint_steps(project_dir: Path) -> list[tuple[str, list[str]]]:
+    """(label, command) pairs: the project's own ruff, as its CI runs it (`make lint`).
+
+    A project that would fail its CI on the first push is a failed generation. mypy, which
+    `make lint` runs too, is left to the template's own checks: it takes a minute per project.
+    """
+    ruff = [str(venv_python(project_dir)), "-m", "ruff"]
+    return [
+        # concise: one line per finding, which is what the failure message shows
+        ("ruff check", [*ruff, "check", "--output-format", "concise", "."]),
+        ("ruff format --check", [*ruff, "format", "--check", "."]),
+    ]
 
 
 def test_command(project_dir: Path) -> list[str]:

@@ -2,7 +2,7 @@
 
 The project lists its routers in `routers.py` and its tables in `models.py`, one import line
 each, and keeps one factory per entity in `tests/factories.py`, so that adding an entity or a
-link (`python3 -m sqlmodel_scaffold.add`) only adds lines and blocks. The project templates and
+link (`python -m sqlmodel_scaffold.add`) only adds lines and blocks. The project templates and
 the `add` command both take them from here.
 """
 

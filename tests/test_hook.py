@@ -127,6 +127,29 @@ def test_failing_generated_tests_fail_the_generation(tmp_path: Path, failing_tem
     assert (output / "hero-service").exists() is keep
 
 
+def test_code_that_fails_the_projects_linters_fails_the_generation(tmp_path: Path) -> None:
+    """A project its own CI would refuse (`ruff check`, `ruff format --check`) is a failed generation."""
+    copy = tmp_path / "template"
+    shutil.copytree(TEMPLATE, copy, ignore=shutil.ignore_patterns(".git", ".venv", "*cache*"))
+    tests = copy / "{{cookiecutter.project_slug}}" / "tests"
+    # An unused import (ruff check) in a file that is not formatted as ruff would (ruff format).
+    (tests / "test_deliberately_unlinted.py").write_text("import os\n\n\ndef test_passes() -> None:\n    assert (1)\n")
+    output = tmp_path / "out"
+    result = generate(output, environment(tmp_path), *SMALL_SPEC, template=copy)
+    assert result.returncode != 0
+    assert "ERROR: the generated project fails `ruff check`" in result.stderr, result.stderr
+    assert "tests/test_deliberately_unlinted.py:1:8: F401" in result.stderr
+    assert "ERROR: the generated project fails `ruff format --check`" in result.stderr
+    assert "test_deliberately_unlinted.py" in result.stderr.split("`ruff format --check`")[1]
+    assert "--keep-project-on-failure" in result.stderr
+    assert "ERROR: the generated tests failed" not in result.stderr  # they pass
+    report = [line.split()[:2] for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert [["ruff", "check"], ["ruff", "format"], ["tests", "(pytest)"]] == [
+        r for r in report if r[0] in ("ruff", "tests")
+    ]
+    assert not (output / "hero-service").exists()
+
+
 @pytest.mark.parametrize("with_uv", [True, False], ids=["uv", "pip"])
 def test_an_unreachable_index_warns_and_keeps_the_project(tmp_path: Path, with_uv: bool) -> None:
     dead_index = "http://127.0.0.1:9/simple"  # nothing listens on the discard port

@@ -213,3 +213,78 @@ def test_the_retry_hint_is_a_command_to_rerun_with_the_saved_answers(
     shown = relative if len(relative) < len(str(named)) else str(named)
     assert hint is not None and f"--replay-file {shown} " in hint
     assert hooks.retry_hint({**ANSWERS, "_commit": "0123abcd"}, str(TEMPLATE_DIR), replay_dir) is None  # cruft
+
+
+RUFF_FAILED = """tests/test_extra.py:1:8: F401 [*] `os` imported but unused
+Found 1 error.
+[*] 1 fixable with the `--fix` option."""
+
+
+def test_the_projects_own_ruff_runs_as_its_ci_does(tmp_path: Path) -> None:
+    python = str(project_tests.venv_python(tmp_path))
+    assert project_tests.lint_steps(tmp_path) == [
+        ("ruff check", [python, "-m", "ruff", "check", "--output-format", "concise", "."]),
+        ("ruff format --check", [python, "-m", "ruff", "format", "--check", "."]),
+    ]
+
+
+def fake_steps(failing: dict[str, str], ran: list[str]) -> object:
+    """project_tests.run where the commands named in `failing` (by a word they hold) fail with its output."""
+
+    def run(command: list[str], _project_dir: Path, _timeout: int) -> project_tests.Result:
+        word = next((w for w in ("check", "format", "pytest") if w in command), command[-1])
+        ran.append(word)
+        output = failing.get(word, "==== 3 passed in 0.1s ====" if word == "pytest" else "")
+        return project_tests.Result(word not in failing, output, 0.1)
+
+    return run
+
+
+def test_a_linter_failure_fails_the_run_with_ruffs_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ran: list[str] = []
+    monkeypatch.setattr(project_tests, "run", fake_steps({"check": RUFF_FAILED}, ran))
+    assert hooks.run_tests(tmp_path, hooks.KEEP_HINT) == (False, "3 passed")
+    assert ran == ["check", "format", "pytest"]  # the tests run anyway: every failure at once
+    out, err = capsys.readouterr()
+    assert [line.split()[:2] for line in out.splitlines()] == [
+        ["ruff", "check"],
+        ["ruff", "format"],
+        ["tests", "(pytest)"],
+    ]
+    assert "failed" in out.splitlines()[0] and out.splitlines()[1].endswith("ok")
+    assert err.startswith("ERROR: the generated project fails `ruff check`, which its CI runs:\n")
+    assert "tests/test_extra.py:1:8: F401 [*] `os` imported but unused" in err
+    assert err.rstrip().endswith(hooks.KEEP_HINT) and err.count(hooks.KEEP_HINT) == 1
+
+
+def test_format_and_test_failures_are_both_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ran: list[str] = []
+    failing = {"format": "Would reformat: src/app/main.py\n1 file would be reformatted", "pytest": PYTEST_FAILED}
+    monkeypatch.setattr(project_tests, "run", fake_steps(failing, ran))
+    assert hooks.run_tests(tmp_path) == (False, "1 failed, 57 passed, 1 error")
+    err = capsys.readouterr().err
+    assert "ERROR: the generated project fails `ruff format --check`" in err
+    assert "Would reformat: src/app/main.py" in err
+    assert "ERROR: the generated tests failed (1 failed, 57 passed, 1 error)" in err
+
+
+def test_clean_linters_and_passing_tests_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(project_tests, "run", fake_steps({}, []))
+    assert hooks.run_tests(tmp_path, hooks.KEEP_HINT) == (True, "3 passed")
+    assert capsys.readouterr().err == ""
+
+
+def test_a_venv_with_only_uv_is_not_an_installed_project(tmp_path: Path) -> None:
+    bin_dir = project_tests.venv_python(tmp_path).parent
+    bin_dir.mkdir(parents=True)
+    for name in ("python", "uv"):  # what the lock route leaves when the tests did not run
+        (bin_dir / name).touch()
+    assert not project_tests.is_installed(tmp_path)
+    (bin_dir / "pytest").touch()
+    assert project_tests.is_installed(tmp_path)

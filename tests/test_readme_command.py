@@ -1,5 +1,6 @@
-"""The README's generate command, verbatim, in a fresh shell: on a venv's python3 and on a
-distribution's externally managed one (PEP 668), where `pip install` outside a venv is refused."""
+"""The README's commands, verbatim, in a fresh shell: generate on a venv's python3 and on a
+distribution's externally managed one (PEP 668), where `pip install` outside a venv is refused;
+then, with the environment that command made, generate from a config file, add and compare."""
 
 import os
 import re
@@ -19,11 +20,16 @@ NETWORK_SETTING = re.compile(
 DEFAULTS = "\n" * 60
 
 
-def readme_command() -> str:
+def readme_block(after: str, kind: str = "sh") -> str:
+    """The first ```kind block after the text `after` in README.md."""
     readme = (TEMPLATE / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"Generate a service.*?```sh\n(.+?)\n```", readme, re.DOTALL)
-    assert match, "README.md has no generate command"
+    match = re.search(re.escape(after) + rf".*?```{kind}\n(.+?)\n```", readme, re.DOTALL)
+    assert match, f"README.md has no {kind} block after {after!r}"
     return match.group(1)
+
+
+def readme_command() -> str:
+    return readme_block("Generate a service")
 
 
 def externally_managed(python: str) -> bool:
@@ -70,3 +76,33 @@ def test_the_readme_generate_command_works_in_a_fresh_shell(tmp_path: Path, kind
     assert (project / "src" / "hero_service" / "heroes" / "router.py").is_file(), output[-3000:]
     assert (project / "uv.lock").is_file()
     assert f"Next: cd {project} && make install test run" in result.stdout
+
+    # The other commands, as README writes them, with the environment the first one made.
+    def shell(command: str) -> str:
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-c", command],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"[-5000:]
+        return done.stdout
+
+    (checkout / "library.yaml").write_text(readme_block("A domain kept in a file", "yaml") + "\n")
+    generate_from_file = readme_block("A domain kept in a file", "sh")
+    assert generate_from_file.startswith("../.cookiecutter-venv/bin/cookiecutter --no-input --config-file ")
+    shell(generate_from_file)
+    library = tmp_path / "src" / "library-desk"
+    assert (library / "src" / "library_desk" / "loans" / "router.py").is_file()
+
+    add = readme_block("## Day two: adding entities and pairs")
+    assert add.startswith("../.cookiecutter-venv/bin/python -m sqlmodel_scaffold.add ../library-desk ")
+    added = shell(add)
+    assert "wrote migrations/versions/0002_add_branch_copy_member_branch_link.py" in added
+    assert (library / "src" / "library_desk" / "copies" / "router.py").is_file()
+
+    compare = readme_block("## Comparing two variants")
+    assert compare.startswith("../.cookiecutter-venv/bin/python -m sqlmodel_scaffold.compare ")
+    assert re.search(r"^\d+ files? differs?", shell(compare), re.MULTILINE)

@@ -1,10 +1,13 @@
 """How Alembic reaches the database: standalone from the shell, or on a connection the tests pass."""
 
 import asyncio
+import shlex
+import sys
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import DBAPIError
 
 from {{ cookiecutter.package_name }}.core.database import create_engine
 from {{ cookiecutter.package_name }}.core.settings import get_settings
@@ -27,14 +30,38 @@ def run_migrations(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def run_standalone() -> None:
+async def run_standalone() -> str | None:
+    """Migrate DATABASE_URL; return why it could not be reached, or None."""
     # The app's own engine settings (SQLite pragmas, timeouts), for DATABASE_URL.
     engine = create_engine(get_settings())
     try:
-        async with engine.connect() as connection:
+        try:
+            connection = await engine.connect()
+        except (DBAPIError, OSError) as error:  # OSError: refused, unknown host, timeout
+            return unreachable(engine.url, error)
+        # Only the connect is caught: a failing migration keeps its traceback.
+        try:
             await connection.run_sync(run_migrations)
+        finally:
+            await connection.close()
     finally:
         await engine.dispose()
+    return None
+
+
+def unreachable(url: URL, error: Exception) -> str:
+    """One line for `make migrate`: what failed, where (no password), and how to fix it."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    if getattr(cause, "sqlstate", None) == "3D000":  # invalid_catalog_name: no such database
+        options = [("-h", url.host), ("-p", url.port), ("-U", url.username)]
+        args = [f"{flag} {shlex.quote(str(value))}" for flag, value in options if value]
+        fix = f"create it first: createdb {' '.join(args)} {shlex.quote(url.database or '')}"
+    elif url.get_backend_name() == "sqlite":
+        fix = "does its folder exist, and does DATABASE_URL (environment or .env) name that file?"
+    else:
+        fix = "is the server running, and does DATABASE_URL (environment or .env) name it?"
+    return f"ERROR: cannot migrate {url.render_as_string(hide_password=True)}: {reason}; {fix}"
 
 
 def write_sql() -> None:
@@ -58,4 +85,8 @@ elif (shared := config.attributes.get("connection")) is not None:
 else:
     if config.config_file_name is not None:
         fileConfig(config.config_file_name, disable_existing_loggers=False)
-    asyncio.run(run_standalone())
+    problem = asyncio.run(run_standalone())
+    if problem:
+        # One line instead of a traceback: the database is missing or down, not the code wrong.
+        print(problem, file=sys.stderr)
+        raise SystemExit(1)

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from {{ cookiecutter.package_name }}.core.database import create_engine, engine, session_factory
-from {{ cookiecutter.package_name }}.core.settings import get_settings
+from {{ cookiecutter.package_name }}.core.settings import async_url, get_settings
 from {{ cookiecutter.package_name }}.main import app
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -45,7 +45,8 @@ class SettingsForTests(BaseSettings):
 
 
 # Where the tests' own database is made; the tests never write to this one.
-TEST_DATABASE_URL = SettingsForTests().test_database_url
+# A driverless URL (`postgresql://...`) gets the async driver, as DATABASE_URL does.
+TEST_DATABASE_URL = async_url(SettingsForTests().test_database_url)
 # PostgreSQL's limit on identifiers, in bytes.
 MAX_NAME_LENGTH = 63
 # An id that no test creates, and ids the API refuses before it looks anything up.

@@ -3,7 +3,7 @@
 
 `<entity>_body` builds a create body (making the rows a required reference needs), and
 `new_<entity>` posts it; keyword arguments replace any field. `n` makes unique values unique.
-`python3 -m sqlmodel_scaffold.add` (from the template) appends the factories of what it adds.
+`python -m sqlmodel_scaffold.add` (from the template) appends the factories of what it adds.
 """
 
 from typing import Any

@@ -1,7 +1,7 @@
 {%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
 """Every table model, one import line each, so that the metadata knows them all (Alembic, tests).
 
-`python3 -m sqlmodel_scaffold.add` (from the template) adds the lines of the entities and links
+`python -m sqlmodel_scaffold.add` (from the template) adds the lines of the entities and links
 it adds; an entity added by hand adds its own.
 """
 

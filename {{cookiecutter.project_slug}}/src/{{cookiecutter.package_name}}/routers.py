@@ -1,7 +1,7 @@
 {%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
 """Every router the API serves, one import line each: main.py includes all of them.
 
-`python3 -m sqlmodel_scaffold.add` (from the template) adds the lines of the entities and links
+`python -m sqlmodel_scaffold.add` (from the template) adds the lines of the entities and links
 it adds; an entity added by hand adds its own.
 """
 

@@ -2,7 +2,23 @@
 
 from functools import lru_cache
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Hosting platforms hand out URLs without a driver (`postgres://`, `postgresql://`), which
+# SQLAlchemy would open with a sync driver the async engine cannot use.
+ASYNC_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+def async_url(url: str) -> str:
+    """`url` with the async driver when it names none; a URL that names a driver is kept."""
+    scheme, separator, rest = url.strip().partition("://")
+    driver = ASYNC_DRIVERS.get(scheme.lower()) if separator else None
+    return f"{driver}://{rest}" if driver else url
 
 
 class Settings(BaseSettings):
@@ -34,6 +50,11 @@ class Settings(BaseSettings):
     # No pool in the service: a connection per request (when PgBouncer pools for it).
     db_null_pool: bool = False
     db_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_async_driver(cls, url: str) -> str:
+        return async_url(url)
 
 
 @lru_cache
