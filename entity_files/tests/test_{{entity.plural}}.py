@@ -407,6 +407,8 @@ def _before(low: Any, high: Any) -> bool:
     assert (await client.get(f"{URL}/{MISSING_ID}/children")).status_code == 404
     bad_page = {"{{ 'cursor' if cursor else 'offset' }}": "\x00"}
     assert (await client.get(f"{URL}/{root['id']}/children", params=bad_page)).status_code == 422
+    unknown = {"no_such_field": "x"}
+    assert (await client.get(f"{URL}/{root['id']}/children", params=unknown)).status_code == 422
 {%- endif %}
 {%- for parent, f in plan.listed_under(entity) %}
 
@@ -422,6 +424,15 @@ def _before(low: Any, high: Any) -> bool:
     assert (await client.get(missing)).status_code == 404
     bad_page = {"{{ 'cursor' if cursor else 'offset' }}": "\x00"}
     assert (await client.get(url, params=bad_page)).status_code == 422
+    assert (await client.get(url, params={"no_such_field": "x"})).status_code == 422
+    # The list's own filters and sort keys, but the one the path gives.
+    given = "{{ f.column }}"
+    assert (await client.get(url, params={given: other["id"]})).status_code == 422
+    for parameter, field, operator in FILTERS:
+        if operator in ("eq", "in") and field != given and kept[field] is not None:
+            params = {parameter: kept[field], "sort": f"-{SORT_KEYS[-1]}"}
+            page = (await client.get(url, params=params)).json()
+            assert [item["id"] for item in page["items"]] == [kept["id"]], params
 {%- endfor %}
 
 
