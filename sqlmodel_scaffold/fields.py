@@ -145,6 +145,8 @@ class Field:
             found.append((f"{self.name}__contains", "contains"))
         if self.optional:
             found.append((f"{self.column}__isnull", "isnull"))
+        if self.in_item is not None:
+            found.append((f"{self.column}__in", "in"))
         return found
 
     @property
@@ -280,6 +282,10 @@ class Field:
 
     def filter_line(self, param: str, op: str, id_type: str) -> str:
         """A list filter in the query model: `title__contains: str | None = Field(...)`."""
+        if op == "in":
+            return call_line(
+                f"{param}: InList[{self.in_item}] | None = Field", ["default=None", "description=IN_DESCRIPTION"]
+            )
         if op == "isnull":
             return f"    {param}: bool | None = None"
         if op == "contains":
@@ -299,6 +305,33 @@ class Field:
         elif self.is_reference and id_type == "int":
             args += ["ge=1", "le=MAX_ID"]
         return call_line(f"{param}: {base} | None = Field", args)
+
+    @property
+    def in_item(self) -> str | None:
+        """The type of each value of a `__in` filter (see core/filters.py), None for types without one."""
+        if self.is_reference:
+            return "IdValue"
+        items = {"int": "Int32", "bigint": "Int64", "enum": self.enum_class, "uuid": "UUID", "date": "IsoDate"}
+        return items.get(self.type)
+
+    @property
+    def filter_imports(self) -> list[str]:
+        """What a query model imports from core/filters.py for this field's filters."""
+        item = self.in_item
+        if item is None or not self.filters:
+            return []
+        return ["InList", "IN_DESCRIPTION", *([item] if item in ("Int32", "Int64", "IdValue") else [])]
+
+    @property
+    def in_hostile(self) -> str | None:
+        """An item the `__in` filter must refuse, as Python source; None where there is no such filter."""
+        if self.in_item is None or not self.filters:
+            return None
+        if self.is_reference or self.type == "uuid":
+            return '"not-an-id"'
+        return {"int": '"2147483648"', "bigint": '"9223372036854775808"', "enum": '"not_a_word"'}.get(
+            self.type, '"2026-02-30"'
+        )
 
     @property
     def _length_args(self) -> list[str]:

@@ -179,7 +179,7 @@ def _scalar(rng: random.Random, fname: str, link: bool) -> str:
         modifiers.append(f"= {default}")
     if not link:
         roll = rng.random()
-        if roll < 0.15 and default is None and kind not in ("json", "text", "bool"):
+        if roll < 0.15 and default is None and kind not in ("json", "bool", "enum"):
             modifiers.append("unique")
         elif roll < 0.3 and kind not in ("json",):
             modifiers.append("index")

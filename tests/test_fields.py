@@ -330,26 +330,45 @@ def test_ondelete_follows_optional_and_cascade() -> None:
 def test_filters_by_type() -> None:
     plan = parse(LIBRARY)
     assert field(plan, "book.title").filters == [("title", "eq"), ("title__contains", "contains")]
-    assert field(plan, "book.author").filters == [("author_id", "eq")]
-    assert field(plan, "genre.parent").filters == [("parent_id", "eq"), ("parent_id__isnull", "isnull")]
+    assert field(plan, "book.author").filters == [("author_id", "eq"), ("author_id__in", "in")]
+    assert field(plan, "genre.parent").filters == [
+        ("parent_id", "eq"),
+        ("parent_id__isnull", "isnull"),
+        ("parent_id__in", "in"),
+    ]
     assert field(plan, "book.price").filters == [
         ("price", "eq"),
         ("price__gte", "gte"),
         ("price__lte", "lte"),
         ("price__isnull", "isnull"),
     ]
-    assert field(plan, "book.status").filters == [("status", "eq")]
+    assert field(plan, "book.status").filters == [("status", "eq"), ("status__in", "in")]
     assert field(plan, "author.born_on").filters == [
         ("born_on", "eq"),
         ("born_on__gte", "gte"),
         ("born_on__lte", "lte"),
         ("born_on__isnull", "isnull"),
+        ("born_on__in", "in"),
     ]
     assert field(plan, "member.email").filters == [("email", "eq"), ("email__contains", "contains")]
     # Hidden fields and JSON are never filtered.
     assert field(plan, "member.notes").filters == []
     assert field(plan, "genre.attributes").filters == []
     assert only_entity("thing { j: json? }").field("j").filters == []
+
+
+def test_in_filters_for_whole_numbers_enums_uuids_dates_and_references() -> None:
+    plan = parse(LIBRARY)
+    assert field(plan, "book.pages").filter_line("pages__in", "in", "int") == (
+        "    pages__in: InList[Int32] | None = Field(default=None, description=IN_DESCRIPTION)"
+    )
+    assert field(plan, "book.status").in_item == "BookStatus"
+    assert field(plan, "book.author").in_item == "IdValue"
+    assert field(plan, "book.author").filter_imports == ["InList", "IN_DESCRIPTION", "IdValue"]
+    assert field(plan, "book.status").filter_imports == ["InList", "IN_DESCRIPTION"]
+    thing = only_entity("thing { a: bigint, b: uuid?, c: date, d: float, e: str, f: int hidden, g: bool }")
+    assert [f.name for f in thing.fields if (f"{f.name}__in", "in") in f.filters] == ["a", "b", "c"]
+    assert [f.in_hostile for f in thing.fields] == ['"9223372036854775808"', '"not-an-id"', '"2026-02-30"'] + [None] * 4
 
 
 def test_sortable_fields_are_indexed_shown_and_orderable() -> None:

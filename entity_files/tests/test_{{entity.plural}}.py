@@ -45,6 +45,10 @@ URL = "/api/v1/{{ entity.route }}"
 {%- set filter_hostile = [] %}
 {%- for f in entity.fields %}{% for param, value in f.filter_hostile %}{% set _ = filter_hostile.append('("%s", %s)' % (param, value)) %}{% endfor %}{% endfor %}
 {{ "HOSTILE_FILTERS: list[tuple[str, Any]]" | assignment(filter_hostile, "[]") }}
+# (`__in` parameter, field, a value it must refuse) for every list filter that takes several values.
+{%- set in_hostile = [] %}
+{%- for f in entity.fields if f.in_hostile %}{% set _ = in_hostile.append('("%s__in", "%s", %s)' % (f.column, f.column, f.in_hostile)) %}{% endfor %}
+{{ "IN_FILTERS: list[tuple[str, str, str]]" | assignment(in_hostile, "[]") }}
 
 
 def holds(operator: str, actual: Any, value: Any) -> bool:
@@ -55,6 +59,8 @@ def holds(operator: str, actual: Any, value: Any) -> bool:
         return False
     if operator == "contains":
         return str(value).lower() in str(actual).lower()
+    if operator == "in":
+        return str(actual) in str(value).split(",")
     if operator == "eq":
         return same(value, actual)
     low, high = (value, actual) if operator == "gte" else (actual, value)
@@ -188,6 +194,8 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
         value = items[1][field]
         if operator == "contains":
             value = str(value)[1:4]
+        elif operator == "in":  # two of the rows' values (an optional reference may have none)
+            value = ",".join(str(item[field]) for item in items[1:3] if item[field] is not None)
     params: dict[str, Any] = {parameter: value, "limit": 100}
     page = await client.get(URL, params=params)
     assert page.status_code == 200, page.text
@@ -259,6 +267,24 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     ):
         response = await client.get(URL, params=params)
         assert response.status_code == 422, params
+
+
+@pytest.mark.parametrize(("parameter", "field", "bad"), IN_FILTERS or [("", "", "")])
+{{ ("test_list_" ~ entity.plural ~ "_in_filters_take_up_to_100_valid_values") | def_line(["client: AsyncClient", "parameter: str", "field: str", "bad: str"], "None") }}
+    if not parameter:
+        return  # no field takes a list of values
+    fields: dict[str, Any] = {}
+    if field in REFERENCES:
+        fields[field] = (await REFERENCES[field](client))["id"]
+    item = await new_{{ e }}(client, **fields)
+    value = str(item[field])
+    page = await client.get(URL, params={parameter: f"{value},{value}", "limit": 100})
+    assert page.status_code == 200, page.text
+    assert item["id"] in [row["id"] for row in page.json()["items"]]
+    for refused in (f"{value},{bad}", ",".join([value] * 101), ""):
+        response = await client.get(URL, params={parameter: refused})
+        assert response.status_code == 422, (parameter, refused[:100])
+        assert response.json()["detail"][0]["loc"][:2] == ["query", parameter]
 
 
 {{ ("test_update_" ~ e ~ "_changes_only_given_fields") | def_line(["client: AsyncClient"], "None") }}
@@ -397,6 +423,8 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     assert (await client.get(f"{URL}/{MISSING_ID}/children")).status_code == 404
     bad_page = {"{{ 'cursor' if cursor else 'offset' }}": "\x00"}
     assert (await client.get(f"{URL}/{root['id']}/children", params=bad_page)).status_code == 422
+    unknown = {"no_such_field": "x"}
+    assert (await client.get(f"{URL}/{root['id']}/children", params=unknown)).status_code == 422
 {%- endif %}
 {%- for parent, f in plan.listed_under(entity) %}
 
@@ -412,6 +440,15 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     assert (await client.get(missing)).status_code == 404
     bad_page = {"{{ 'cursor' if cursor else 'offset' }}": "\x00"}
     assert (await client.get(url, params=bad_page)).status_code == 422
+    assert (await client.get(url, params={"no_such_field": "x"})).status_code == 422
+    # The list's own filters and sort keys, but the one the path gives.
+    given = "{{ f.column }}"
+    assert (await client.get(url, params={given: other["id"]})).status_code == 422
+    for parameter, field, operator in FILTERS:
+        if operator in ("eq", "in") and field != given and kept[field] is not None:
+            params = {parameter: kept[field], "sort": f"-{SORT_KEYS[-1]}"}
+            page = (await client.get(url, params=params)).json()
+            assert [item["id"] for item in page["items"]] == [kept["id"]], params
 {%- endfor %}
 
 

@@ -30,6 +30,7 @@
 {%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
 {%- if "url" in types %}{% set _ = own.append(("..core.text", ["Url"])) %}{% endif -%}
 {%- if entity.fields | selectattr("filters_need_query_limit") | list %}{% set _ = own.append(("..core.text", ["MAX_QUERY_TEXT"])) %}{% endif -%}
+{%- for f in entity.fields if f.filter_imports %}{% set _ = own.append(("..core.filters", f.filter_imports)) %}{% endfor -%}
 {%- if "date" in types %}{% set _ = own.append(("..core.text", ["IsoDate"])) %}{% endif -%}
 {%- if "datetime" in types %}{% set _ = own.append(("..core.text", ["IsoDateTime"])) %}{% endif -%}
 {%- if entity.shown_fields | selectattr("type", "equalto", "decimal") | list %}{% set _ = own.append(("..core.tables", ["at_scale"])) %}{% set _ = third.append(("pydantic", ["field_validator"])) %}{% endif -%}

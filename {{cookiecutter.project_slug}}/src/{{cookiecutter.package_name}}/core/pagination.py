@@ -11,7 +11,7 @@ and the database seeks to it instead of reading and discarding every row it skip
 import base64
 import json
 from functools import cache
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 {%- if not int_ids %}
 from uuid import UUID
 {%- endif %}
@@ -30,7 +30,7 @@ from .ids import MAX_ID
 {%- else -%}
 """Offset pagination: the query parameters, the page shape, and one query helper."""
 
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, UnaryExpression, func, inspect
@@ -52,8 +52,7 @@ MAX_CURSOR_LENGTH = 2048
 MAX_OFFSET = 1_000_000
 {%- endif %}
 
-# What every list sorts by; an entity's own query adds its indexed fields.
-SortKey = Literal["id", "-id", "created_at", "-created_at", "updated_at", "-updated_at"]
+# Every list sorts by id, created_at, updated_at and its entity's indexed fields (its query's Sort).
 SORT_DESCRIPTION = "A field to sort by; a leading '-' sorts descending"
 {%- if cursor %}
 {%- if int_ids %}
@@ -75,12 +74,6 @@ class PageQuery(BaseModel):
 {%- else %}
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 {%- endif %}
-
-
-class SortedPage(PageQuery):
-    """A page of a list that sorts by the keys every table has (a link's listings)."""
-
-    sort: SortKey = Field("id", description=SORT_DESCRIPTION)
 
 
 class Page(BaseModel, Generic[ItemT]):

@@ -10,7 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-{% set imports = [("...core.database", ["SessionDep"]), ("...core.errors", ["COMMON_RESPONSES", "ErrorBody"]), ("...core.ids", ["IdPath"]), ("...core.pagination", ["Page", "SortedPage"]), (".", ["service"]), (".models", [right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
+{% set imports = [("...core.database", ["SessionDep"]), ("...core.errors", ["COMMON_RESPONSES", "ErrorBody"]), ("...core.ids", ["IdPath"]), ("...core.pagination", ["Page"]), (".", ["service"]), (".models", [right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
+{% for side in (left, right) %}{% set _ = imports.append(("...%s.models" % side.plural, [side.class_name ~ "Query"])) %}{% endfor -%}
 {% if link.fields %}{% set _ = imports.append((".models", [L ~ "Data"])) %}{% set _ = imports.append(("...core.errors", ["BODY_ERRORS"])) %}{% endif -%}
 {{ imports | import_block }}
 
@@ -24,7 +25,7 @@ NOT_FOUND: dict[int | str, dict[str, object]] = {
 
 
 {{ "@router.get" | call_line(['"/%s/{%s_id:%s}/%s"' % (this.route, this.name, CONVERTOR, other.route), 'tags=["%s"]' % this.route, "responses=NOT_FOUND", "response_model=Page[%s]" % ITEM], indent="") }}
-{{ ("list_%s_%s" % (this.name, other.plural)) | def_line([this.name ~ "_id: IdPath", "page: Annotated[SortedPage, Query()]", "session: SessionDep"], "Page[%s]" % ITEM) }}
+{{ ("list_%s_%s" % (this.name, other.plural)) | def_line([this.name ~ "_id: IdPath", "page: Annotated[%sQuery, Query()]" % other.class_name, "session: SessionDep"], "Page[%s]" % ITEM) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
 {{ ("items, %s = await service.list_%s_of_%s" % ("next_cursor" if cursor else "total", other.plural, this.name)) | call_line(["session", this.name ~ "_id", "page"]) }}
     return Page[{{ ITEM }}](

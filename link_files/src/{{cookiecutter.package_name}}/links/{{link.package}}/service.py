@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-{% set imports = [("...core.errors", ["is_unique_violation"]), ("...core.pagination", ["SortedPage", "fetch_page"]), (".models", [L, right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
+{% set imports = [("...core.errors", ["is_unique_violation"]), ("...core.filters", ["filtered"]), ("...core.pagination", ["fetch_page"]), (".models", [L, right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
 {% if link.fields %}{% set _ = imports.append((".models", [L ~ "Data"])) %}{% endif -%}
 {% for side in (left, right) -%}
-{% set _ = imports.append(("...%s.models" % side.plural, [side.class_name])) -%}
+{% set _ = imports.append(("...%s.models" % side.plural, [side.class_name, side.class_name ~ "Query"])) -%}
 {% set _ = imports.append(("...%s" % side.plural, ["service as %s_service" % side.name])) -%}
 {% endfor -%}
 {{ imports | import_block }}
@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- set ITEM = other.class_name ~ "Of" ~ this.class_name %}
 
 
-{{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: SortedPage"], "tuple[list[%s], %s]" % (ITEM, AFTER)) }}
+{{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: %sQuery" % O], "tuple[list[%s], %s]" % (ITEM, AFTER)) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
 {{ ("await %s_service.get_%s" % (this.name, this.name)) | call_line(["session", this.name ~ "_id"]) }}
     statement = select({{ O }}).join({{ L }})
@@ -38,6 +38,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
     # Links stay when a side is soft-deleted (they come back if it is restored), but are hidden.
     statement = statement.where(col({{ O }}.deleted_at).is_(None))
 {%- endif %}
+    # Their own list's filters and sort keys. Sorting by one of their fields reads this side's
+    # links first (the link table's key finds them), then sorts the rows they join.
+    statement = filtered(statement, {{ O }}, page)
     rows, after = await fetch_page(session, statement, {{ O }}, page, page.sort)
     # The links of this page's rows: one more query, whatever the page size.
     ids = [row.id for row in rows]
