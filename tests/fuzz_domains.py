@@ -25,7 +25,11 @@ ENTITY_NAMES = [
 # Names that need an explicit plural (or that a user would give one anyway).
 EXPLICIT_PLURALS = {
     "zyxwvutsrqponmlkjihg": "zyxwvutsrqponmlkjihs",
-    "sheep": "sheep_flock", "fish": "fishes", "data point": "data points", "series": "series_list"}
+    "sheep": "sheep_flock",
+    "fish": "fishes",
+    "data point": "data points",
+    "series": "series_list",
+}
 # Field names: plain, SQL reserved words, long ones, and words that sort before or after the
 # generated modules' own names.
 FIELD_NAMES = [
@@ -77,10 +81,12 @@ def example(seed: int) -> Example:
     raise AssertionError(f"seed {seed}: 100 draws in a row were refused by the parser")
 
 
-def reproduce(answers: dict[str, Any], template: str = ".") -> str:
-    """The one command that generates this example (with its tests and linters run by the hook)."""
+def reproduce(answers: dict[str, Any], cookiecutter: str = "cookiecutter") -> str:
+    """The one command, run from the template checkout, that generates this example; the hook
+    then runs its linters and tests, and keeps the project when they fail."""
     pairs = [f"{key}={str(value).lower() if isinstance(value, bool) else value}" for key, value in answers.items()]
-    return shlex.join(["cookiecutter", "--no-input", "--keep-project-on-failure", template, *pairs])
+    options = ["--no-input", "--keep-project-on-failure", "--output-dir", "/tmp/fuzz"]
+    return shlex.join([cookiecutter, *options, ".", *pairs])
 
 
 # --- the domain ---------------------------------------------------------------------------
@@ -281,4 +287,3 @@ def _pairs(rng: random.Random, names: list[str]) -> str:
             text += " { " + ", ".join(_scalar(rng, fname, link=True) for fname in fnames) + " }"
         texts.append(text)
     return rng.choice(["; ", ", ", "\n"]).join(texts)
-

@@ -13,6 +13,8 @@ generated suites.
 
 import os
 import re
+import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,11 +32,19 @@ SUITES = os.environ.get("TEMPLATE_FUZZ_SUITES", "1") != "0"
 EXAMPLES = [example(seed) for seed in range(SEED, SEED + COUNT)]
 
 
+# This run's own cookiecutter, as the checkout's README installs it (.venv/bin/cookiecutter).
+COOKIECUTTER = os.path.relpath(Path(sys.executable).with_name("cookiecutter"), TEMPLATE)
+
+
+def _reproduce(example: Example) -> str:
+    return f"Reproduce with (from the template checkout):\n  {reproduce(example.answers, COOKIECUTTER)}"
+
+
 def _check(example: Example, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     try:
         return run(args, cwd=cwd, env=env)
     except AssertionError as failure:
-        raise AssertionError(f"{failure}\nReproduce with (from the template checkout):\n  {reproduce(example.answers)}")
+        raise AssertionError(f"{failure}\n{_reproduce(example)}") from None
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=[e.id for e in EXAMPLES])
@@ -47,7 +57,7 @@ def test_renders_and_lints(fuzzed: tuple[Example, Path], mypy_cache: Path) -> No
     chosen, path = fuzzed
     for file in path.rglob("*"):
         if file.is_file() and LEFTOVER_JINJA.search(file.read_text(encoding="utf-8")):
-            raise AssertionError(f"Jinja left in {file}\nReproduce with:\n  {reproduce(chosen.answers)}")
+            raise AssertionError(f"Jinja left in {file}\n{_reproduce(chosen)}")
     _check(chosen, ["ruff", "check", "--no-cache", "."], path)
     _check(chosen, ["ruff", "format", "--check", "--no-cache", "."], path)
     _check(chosen, ["mypy", "--cache-dir", str(mypy_cache)], path)
@@ -88,7 +98,12 @@ def test_the_generator_covers_the_grammar() -> None:
     assert redrawn < 100, f"the generator made {redrawn} domains the parser refused, for 100 it kept"
 
 
-def test_reproduce_is_a_cookiecutter_command() -> None:
-    command = reproduce(example(SEED).answers, str(TEMPLATE))
-    assert command.startswith("cookiecutter --no-input --keep-project-on-failure ")
-    assert "entities=" in command and "soft_delete=" in command
+def test_a_failure_names_the_command_that_reproduces_it(tmp_path: Path) -> None:
+    chosen = example(SEED)
+    with pytest.raises(AssertionError) as failed:
+        _check(chosen, ["ruff", "check", "no-such-folder"], tmp_path)
+    command = str(failed.value).splitlines()[-1].strip()
+    assert command.startswith(f"{COOKIECUTTER} --no-input --keep-project-on-failure ")
+    words = shlex.split(command)
+    assert f"entities={chosen.answers['entities']}" in words
+    assert f"soft_delete={str(chosen.answers['soft_delete']).lower()}" in words
