@@ -219,7 +219,27 @@ def parse(entities: str, many_to_many: str = "") -> Plan:
     by_name = {e.name: e for e in parsed}
     links = tuple(_parse_pair(part, by_name) for part in _items(many_to_many, "many_to_many"))
     _check_links(links, parsed)
-    return Plan(parsed, links)
+    plan = Plan(parsed, links)
+    _check_routes(plan)
+    return plan
+
+
+def _check_routes(plan: "Plan") -> None:
+    """`GET /<plural>/{id}/<segment>` must name one listing: a tree's children, the rows of one
+    entity that references it, or one side of a link; `restore` is taken by restore."""
+    for entity in plan.entities:
+        taken: dict[str, str] = {"restore": "the restore endpoint"}
+        if entity.is_tree:
+            taken["children"] = f"the {entity.label} rows below {entity.article} in its tree"
+        listed = [child for child, _ in plan.children_of(entity)] + [other for _, other in plan.links_of(entity)]
+        for other in listed:
+            already = taken.get(other.route)
+            if already:
+                raise AnswerError(
+                    f"/{entity.route}/{{id}}/{other.route} would be both {already} and the {other.label} rows of "
+                    f"{entity.article}; give {other.name!r} another plural, for example '{other.name}({other.name}_items)'"
+                )
+            taken[other.route] = f"the {other.label} rows of {entity.article}"
 
 
 SEPARATORS = " \t\r\n,;"
