@@ -31,6 +31,8 @@ RESERVED_MODULES = {"api", "conftest", "core", "factories", "health", "links", "
 RESERVED_FIELDS = {"attributes", "created_at", "deleted_at", "description", "id", "name", "parent", "updated_at"}
 # Long names make PostgreSQL truncate constraint names (63 bytes at most).
 MAX_NAME_LENGTH = 20
+# `BookPublicWithAuthorAndPublisher`; longer names give way to `<Class>PublicWithReferences`.
+MAX_READ_MODEL = 48
 
 _HEAD = re.compile(r"^(?P<name>[^():{}]+?)\s*(?:\(\s*(?P<plural>[^():{}]*?)\s*\))?\s*(?::\s*(?P<parent>[^():{}]*?))?$")
 
@@ -101,7 +103,9 @@ class Entity:
         """The response model of a read: with every referenced row embedded."""
         if not self.references:
             return f"{self.class_name}Public"
-        return f"{self.class_name}PublicWith" + "And".join(pascal(f.name) for f in self.references)
+        name = f"{self.class_name}PublicWith" + "And".join(pascal(f.name) for f in self.references)
+        # Short enough that `response_model=Page[...]` always fits a line.
+        return name if len(name) <= MAX_READ_MODEL else f"{self.class_name}PublicWithReferences"
 
     @property
     def unique_groups(self) -> tuple[tuple[str, ...], ...]:

@@ -131,14 +131,18 @@ def _layout(head: str, items: list[str], tail: str, indent: str, hug: bool = Tru
     inner = f"{indent}    " + ", ".join(items)
     if hug and len(inner) <= LINE_LENGTH:
         return f"{head}\n{inner}\n{indent}{tail}"
+    return f"{head}\n{_one_per_line(items, indent)}{indent}{tail}"
+
+
+def _one_per_line(items: list[str], indent: str) -> str:
+    """Each item on a line of its own with a trailing comma; a call too long for its line is split in turn."""
     deeper = f"{indent}    "
-    body = "".join(
+    return "".join(
         _layout(f"{deeper}{item.head}(", item.args, "),", deeper) + "\n"
         if isinstance(item, Call) and len(f"{deeper}{item},") > LINE_LENGTH
         else f"{deeper}{item},\n"
         for item in items
     )
-    return f"{head}\n{body}{indent}{tail}"
 
 
 def tuple_literal(groups: Iterable[Iterable[str]]) -> str:
@@ -181,6 +185,7 @@ def assignment(head: str, items: list[str], brackets: str = "()", indent: str = 
         line = f"{indent}{head} = ({items[0]},)"
         if len(line) <= LINE_LENGTH:
             return line
+        return f"{indent}{head} = (\n{_one_per_line(items, indent)}{indent})"
     # Unlike a call's arguments, a collection that does not fit on one line takes one item per line.
     return _layout(f"{indent}{head} = {opening}", items, closing, indent=indent, hug=False)
 
