@@ -560,7 +560,11 @@ def test_in_dependency_order_puts_referenced_entities_first() -> None:
         ("line { a: json, b: int, unique(a, b) }", "", "names the json field 'a'"),
         # two listings on one path
         ("select:select, child", "select+child", "/selects/{id}/children would be both the select rows below"),
-        ("region:region, child { region: region }", "", "give 'child' another plural, for example 'child(child_items)'"),
+        (
+            "region:region, child { region: region }",
+            "",
+            "give 'child' another plural, for example 'child(child_items)'",
+        ),
         ("a, b(restore):a", "", "/as/{id}/restore would be both the restore endpoint and the b rows of an a"),
         # nothing but separators
         (",", "", "entities is empty"),
