@@ -5,7 +5,10 @@ migration column, the filters it supports, and the samples and hostile values th
 use. A type is one entry in TYPES plus, where it needs them, a few lines below.
 """
 
+import hashlib
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .filters import call_line
@@ -18,6 +21,16 @@ URL_LENGTH = 2083
 DEFAULT_STR_LENGTH = 255
 # Text a list filter takes: a query string must fit the server's request line (h11: 16 KiB).
 MAX_QUERY_TEXT = 1000
+# The generated core/text.py's MAX_TEXT: what the API takes in a `text` field, and a CHECK holds.
+MAX_TEXT = 100_000
+# PostgreSQL cuts identifiers at 63 bytes; longer constraint names get a hash instead.
+MAX_IDENTIFIER = 63
+# Unicode's white space: what the `\S` of a required text's pattern does not match (pydantic's
+# regex engine). A CHECK trims these and the text must keep something.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 @dataclass(frozen=True)
@@ -216,7 +229,19 @@ class Field:
             args.append(f'sa_type=enum_column({self.enum_class}, "{self.enum_constraint}")')
         elif not self.is_reference and self.info.sa_type:
             args.append(f"sa_type={self.info.sa_type}")
+        if self.column_kwargs:
+            args.append(f"sa_column_kwargs={{{', '.join(self.column_kwargs)}}}")
         return args
+
+    @property
+    def column_kwargs(self) -> list[str]:
+        """`sa_column_kwargs` items: the server default, and what core/filters.py reads."""
+        kwargs = []
+        if self.server_default is not None:
+            kwargs.append(f'"server_default": {self.server_default}')
+        if self.ignore_case:
+            kwargs.append('"info": {"ignore_case": True}')
+        return kwargs
 
     @property
     def default_literal(self) -> str:
@@ -374,12 +399,178 @@ class Field:
 
     def migration_column(self, id_type: str) -> str:
         nullable = "True" if self.optional else "False"
-        return call_line(
-            "sa.Column",
-            [f'"{self.column}"', self.migration_type(id_type), f"nullable={nullable}"],
-            indent="        ",
-            tail="),",
-        )
+        args = [f'"{self.column}"', self.migration_type(id_type), f"nullable={nullable}"]
+        if (default := self.server_default) is not None:
+            args.append(f"server_default={'sa.' if default.startswith('text(') else ''}{default}")
+        return call_line("sa.Column", args, indent="        ", tail="),")
+
+    # --- database rules -------------------------------------------------------------
+    # The database holds every rule the API checks, so a row written by SQL (a data
+    # migration, another service) reads back through the API without a 500.
+
+    @property
+    def ignore_case(self) -> bool:
+        """Unique and equal ignoring case (emails): `Ann@x.org` and `ann@x.org` clash."""
+        return self.type == "email"
+
+    @property
+    def column_bounds(self) -> tuple[str, str] | None:
+        """The range a CHECK holds a number to, as SQL literals: what the API accepts, which
+        is at most what the column holds (a 32-bit int, NUMERIC(P, S) rounded, a finite float)."""
+        if not self.info.bounded:
+            return None
+        low, high = self.bounds
+        if self.type == "float":
+            low = -sys.float_info.max if low is None else low
+            high = sys.float_info.max if high is None else high
+        elif self.type == "decimal":
+            assert self.precision is not None and self.scale is not None
+            top = Decimal(10) ** (self.precision - self.scale) - Decimal(1).scaleb(-self.scale)
+            low = -top if low is None else max(Decimal(str(low)), -top)
+            high = top if high is None else min(Decimal(str(high)), top)
+        return _sql_number(low), _sql_number(high)
+
+    @property
+    def max_text_length(self) -> int | None:
+        """The characters the API takes; SQLite does not enforce VARCHAR(N), a CHECK does."""
+        lengths = {"str": self.length, "text": MAX_TEXT, "email": EMAIL_LENGTH, "url": URL_LENGTH}
+        return lengths.get(self.type)
+
+    @property
+    def not_blank(self) -> bool:
+        """A required text must hold something besides white space."""
+        return self.type in ("str", "text") and not self.optional
+
+    @property
+    def checks(self) -> list[tuple[str, str]]:
+        """(kind, SQL condition) of each CHECK constraint on the column, besides an enum's."""
+        name = f'"{self.column}"'
+        found = []
+        if bounds := self.column_bounds:
+            found.append(("range", f"{name} >= {bounds[0]} AND {name} <= {bounds[1]}"))
+        if (length := self.max_text_length) is not None:
+            found.append(("length", f"length({name}) <= {length}"))
+        if self.not_blank:
+            found.append(("not_blank", f"trim({name}, '{WHITE_SPACE}') <> ''"))
+        return found
+
+    def check_name(self, kind: str) -> str:
+        """The constraint's own part of its name, which the naming convention prefixes with
+        `ck_<table>_`; a hash where the whole would be too long (the generated tables.py's rule)."""
+        return check_name(self.owner, self.column, kind)
+
+    @property
+    def table_checks(self) -> list[str]:
+        """The CHECK constraints in the table model's `__table_args__`, as core/tables.py's helpers."""
+        table, column = f'"{self.owner}"', f'"{self.column}"'
+        found = []
+        if bounds := self.column_bounds:
+            low, high = (bound if _is_int(bound) else f'"{bound}"' for bound in bounds)
+            found.append(f"in_range({table}, {column}, {low}, {high})")
+        if (length := self.max_text_length) is not None:
+            found.append(f"max_length({table}, {column}, {'MAX_TEXT' if self.type == 'text' else length})")
+        if self.not_blank:
+            found.append(f"not_blank({table}, {column})")
+        return found
+
+    @property
+    def check_helpers(self) -> list[str]:
+        """What table_checks imports from core/tables.py."""
+        return [line.split("(", 1)[0] for line in self.table_checks]
+
+    def migration_checks(self) -> list[str]:
+        """`sa.CheckConstraint(...)` lines of the migration's create_table."""
+        lines = []
+        for kind, condition in self.checks:
+            name = f'name=op.f("ck_{self.owner}_{self.check_name(kind)}")'
+            if kind == "not_blank":
+                sql = f"not_blank({_source_string(self.column)})"
+            else:
+                sql = _source_string(condition)
+            lines.append(call_line("sa.CheckConstraint", [sql, name], indent="        ", tail="),"))
+        return lines
+
+    @property
+    def server_default(self) -> str | None:
+        """The declared default as the database's own, for a row that SQL inserts without the
+        column: Python source for `server_default=`, `text("0")` (SQLAlchemy's) or a string."""
+        if self.type == "object":
+            return '"{}"'
+        if not self.has_default:
+            return None
+        if self.type == "bool":
+            return f'text("{str(self.default).lower()}")'
+        if self.type in ("int", "bigint", "float", "decimal"):
+            return f'text("{self.default}")'
+        return _source_string(str(self.default))
+
+    @property
+    def database_hostile(self) -> list[str]:
+        """Values (Python source) an INSERT by SQL must be refused: each breaks a CHECK, or the
+        column's type where the database enforces it (PostgreSQL: NUMERIC, VARCHAR, int4)."""
+        found: list[str] = []
+        bounds = self.column_bounds
+        if bounds and self.type == "int":
+            found += [str(int(bounds[0]) - 1), str(int(bounds[1]) + 1)]
+        elif bounds and self.type == "decimal":
+            step = Decimal(1).scaleb(-(self.scale or 0))
+            found += [f'Decimal("{Decimal(bounds[0]) - step}")', f'Decimal("{Decimal(bounds[1]) + step}")']
+        elif self.type == "bigint":
+            # Beyond 64 bits no driver sends a number: only the declared bounds.
+            if self.minimum is not None:
+                found.append(str(self.minimum - 1))
+            if self.maximum is not None:
+                found.append(str(self.maximum + 1))
+        elif self.type == "float":
+            found += ['float("inf")', 'float("-inf")', 'float("nan")']
+            if self.minimum is not None:
+                found.append(repr(float(self.minimum) - 1))
+            if self.maximum is not None:
+                found.append(repr(float(self.maximum) + 1))
+        if (length := self.max_text_length) is not None:
+            limit = "MAX_TEXT" if self.type == "text" else length
+            found.append(f'"x" * ({limit} + 1)')
+        if self.not_blank:
+            found += ['""', '" \\t\\n"', '"\\u00a0\\u3000"']
+        if self.type == "enum":
+            found.append('"not_a_word"')
+        return found
+
+
+def check_name(table: str, column: str, kind: str) -> str:
+    """`title_not_blank` (the convention makes it `ck_book_title_not_blank`), or a hash."""
+    name = f"{column}_{kind}"
+    if len(f"ck_{table}_{name}") <= MAX_IDENTIFIER:
+        return name
+    return hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+def _sql_number(value: Any) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _is_int(literal: str) -> bool:
+    return literal.lstrip("-").isdigit()
+
+
+def _source_string(value: str) -> str:
+    """A Python string literal, quoted as ruff's formatter prefers (double, unless single
+    quotes need fewer escapes), with escapes for anything but printable ASCII."""
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    body = "".join(_escaped(char, quote) for char in value)
+    return f"{quote}{body}{quote}"
+
+
+def _escaped(char: str, quote: str) -> str:
+    if char in ("\\", quote):
+        return "\\" + char
+    if char == " " or (char.isascii() and char.isprintable()):
+        return char
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _number(value: int | float) -> str:

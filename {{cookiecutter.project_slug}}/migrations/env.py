@@ -1,6 +1,7 @@
 """How Alembic reaches the database: standalone from the shell, or on a connection the tests pass."""
 
 import asyncio
+import warnings
 from logging.config import fileConfig
 
 from alembic import context
@@ -11,6 +12,12 @@ from {{ cookiecutter.package_name }}.core.settings import get_settings
 from {{ cookiecutter.package_name }}.models import metadata
 
 config = context.config
+# SQLite cannot reflect an index on an expression (an email's unique index is on
+# `lower(email)`), so autogenerate skips comparing those there, and warns each time;
+# PostgreSQL reflects and compares them.
+warnings.filterwarnings(
+    "ignore", message=r".*(reflection of|metadata-specified) expression-based index"
+)
 
 
 def run_migrations(connection: Connection) -> None:

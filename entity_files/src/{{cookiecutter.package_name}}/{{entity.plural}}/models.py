@@ -21,7 +21,9 @@
 {%- if refs %}{% set _ = third.append(("sqlmodel", ["Relationship"])) %}{% endif -%}
 {%- set own = [("..core.pagination", ["PageQuery", "SORT_DESCRIPTION"]), ("..core.tables", ["utc_now"]), ("..core.text", ["AlwaysShown", "StorableInput"])] -%}
 {%- if entity.unique_groups %}{% set _ = own.append(("..core.tables", ["unique_index"])) %}{% endif -%}
-{%- if entity.sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
+{%- if entity.sort_indexes or entity.unique_sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
+{%- set _ = own.append(("..core.tables", ["NOW"])) -%}
+{%- for module, names in entity.table_imports %}{% set _ = (third if module == "sqlalchemy" else own).append((module if module == "sqlalchemy" else ".." ~ module, names)) %}{% endfor -%}
 {%- if enums %}{% set _ = own.append(("..core.tables", ["enum_column"])) %}{% endif -%}
 {%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
@@ -68,14 +70,24 @@
 
 {{ E | class_line([E ~ "Base", "table=True"]) }}
     __tablename__ = "{{ entity.table }}"
-{%- if entity.unique_groups or entity.sort_indexes %}
+{%- if entity.has_table_args %}
 {%- set indexes = [] %}
 {%- for group in entity.unique_groups %}
-{%- set _ = indexes.append("unique_index(%s)" % ((['"%s"' % entity.table] + (group | map("quoted") | list) + (["live_only=True"] if soft else [])) | join(", "))) %}
+{%- set ci = entity.ignore_case_in(group) %}
+{%- set _ = indexes.append("unique_index(%s)" % ((['"%s"' % entity.table] + (group | map("quoted") | list) + (["live_only=True"] if soft else []) + (["ignore_case=%s" % (ci | string_tuple)] if ci else [])) | join(", "))) %}
 {%- endfor %}
 {%- for column in entity.sort_indexes %}
 {%- set _ = indexes.append('sort_index("%s", "%s")' % (entity.table, column)) %}
 {%- endfor %}
+{%- for column in entity.unique_sort_indexes %}
+{%- set _ = indexes.append('sort_index("%s", "%s", %s)' % (entity.table, column, ([column, "_sort"] | index_name(entity.table) | quoted))) %}
+{%- endfor %}
+{%- for check in entity.table_checks %}
+{%- set _ = indexes.append(check) %}
+{%- endfor %}
+{%- if entity.table_checks %}
+    # CHECKs: what the API checks, held by the database too (see core/tables.py).
+{%- endif %}
 {{ "__table_args__" | assignment(indexes, indent="    ") }}
 {%- endif %}
 
@@ -86,8 +98,13 @@
 {{ f.model_line(ID) }}
 {%- endfor %}
     # Indexed: lists sort by them, and a cursor page seeks instead of sorting the table.
-    created_at: AwareDatetime = Field(default_factory=utc_now, index=True)
-    updated_at: AwareDatetime = Field(default_factory=utc_now, index=True)
+    # The server default serves rows that SQL inserts; the service sets both itself.
+    created_at: AwareDatetime = Field(
+        default_factory=utc_now, index=True, sa_column_kwargs={"server_default": NOW}
+    )
+    updated_at: AwareDatetime = Field(
+        default_factory=utc_now, index=True, sa_column_kwargs={"server_default": NOW}
+    )
 {%- if soft %}
     # Set by DELETE, cleared by restore; every read skips rows where it is set.
     deleted_at: AwareDatetime | None = None

@@ -6,7 +6,7 @@ documents them in OpenAPI); this turns whichever were given into WHERE clauses.
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, ColumnElement, inspect
+from sqlalchemy import Column, ColumnElement, func, inspect
 from sqlmodel import SQLModel
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -38,6 +38,9 @@ def _condition(column: Column[Any], operator: str, value: Any) -> ColumnElement[
         condition = column.icontains(value, autoescape=True)
     elif operator == "isnull":
         condition = column.is_(None) if value else column.is_not(None)
+    elif column.info.get("ignore_case"):
+        # Emails: equal ignoring case, as their unique index compares them.
+        condition = func.lower(column) == func.lower(value)
     else:
         condition = column == value
     return condition

@@ -1,4 +1,5 @@
-"""What every table shares: the constraint naming convention, column types, indexes and timestamps."""
+"""What every table shares: the constraint naming convention, column types, indexes, CHECK
+constraints and timestamps."""
 
 import hashlib
 from datetime import UTC, datetime
@@ -6,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import JSON, Enum, Index, text
+from sqlalchemy import JSON, CheckConstraint, Enum, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import QueryableAttribute, joinedload
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -28,6 +29,14 @@ MAX_NAME_LENGTH = 63
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON elsewhere.
 JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
+# The database's clock, for rows that SQL inserts without created_at and updated_at (UTC;
+# SQLite writes it without an offset, and reads take it as UTC).
+NOW = text("CURRENT_TIMESTAMP")
+# Unicode's white space, which the `\S` pattern of a required text does not count.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def utc_now() -> datetime:
@@ -43,23 +52,57 @@ def index_name(table: str, columns: tuple[str, ...]) -> str:
     return f"ix_{table}_{digest}"
 
 
-def unique_index(table: str, *columns: str, live_only: bool = False) -> Index:
-    """A unique index; `live_only` skips soft-deleted rows, so their values can be used again.
+def unique_index(
+    table: str, *columns: str, live_only: bool = False, ignore_case: tuple[str, ...] = ()
+) -> Index:
+    """A unique index; `live_only` skips soft-deleted rows, so their values can be used again;
+    the `ignore_case` columns (emails) are compared lower-cased: `Ann@x.org` clashes with `ann@x.org`.
 
     An index rather than a constraint, so that both kinds read the same in migrations and
-    the partial one (which PostgreSQL and SQLite both support) fits the same mould.
+    the partial one (which PostgreSQL and SQLite both support) fits the same mould. Its
+    `info` names the columns, which an index on an expression does not (core/conflicts.py
+    reads them to say which values clashed).
     """
     name = index_name(table, columns)
+    keys = [text(f'lower("{column}")') if column in ignore_case else column for column in columns]
+    info = {"columns": columns}
     if live_only:
         live = text("deleted_at IS NULL")
-        return Index(name, *columns, unique=True, postgresql_where=live, sqlite_where=live)
-    return Index(name, *columns, unique=True)
+        return Index(name, *keys, unique=True, info=info, postgresql_where=live, sqlite_where=live)
+    return Index(name, *keys, unique=True, info=info)
 
 
-def sort_index(table: str, column: str) -> Index:
+def sort_index(table: str, column: str, name: str | None = None) -> Index:
     """An index on a sort key and the id after it, in the order a list sorts by that key: a
-    page seeks to its place, even among many rows that share a value."""
-    return Index(index_name(table, (column,)), column, "id")
+    page seeks to its place, even among many rows that share a value. `name` where the key's
+    usual name is taken (a unique email's index is on its lower-cased value)."""
+    return Index(name or index_name(table, (column,)), column, "id")
+
+
+def _check(table: str, column: str, kind: str, condition: str) -> CheckConstraint:
+    """A CHECK named `ck_<table>_<column>_<kind>` by the convention; a hash where too long."""
+    name = f"{column}_{kind}"
+    if len(f"ck_{table}_{name}") > MAX_NAME_LENGTH:
+        name = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return CheckConstraint(condition, name=name)
+
+
+# What the API checks, held by the database too: a row written by SQL (a data migration,
+# another service) obeys the same rules, so every row it holds reads back without a 500.
+def in_range(table: str, column: str, low: int | str, high: int | str) -> CheckConstraint:
+    """A number within the bounds the API takes (SQLite holds any number in any column)."""
+    quoted = f'"{column}"'
+    return _check(table, column, "range", f"{quoted} >= {low} AND {quoted} <= {high}")
+
+
+def max_length(table: str, column: str, length: int) -> CheckConstraint:
+    """Text no longer than the API takes (SQLite does not enforce VARCHAR(N))."""
+    return _check(table, column, "length", f'length("{column}") <= {length}')
+
+
+def not_blank(table: str, column: str) -> CheckConstraint:
+    """Required text holds something besides white space."""
+    return _check(table, column, "not_blank", f"trim(\"{column}\", '{WHITE_SPACE}') <> ''")
 
 
 def enum_column(enum: type[StrEnum], name: str) -> Enum:

@@ -19,12 +19,14 @@
 {% if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {% if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {% if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
+{% for module, names in link.table_imports if module == "sqlalchemy" %}{% set _ = third.append((module, names)) %}{% endfor -%}
 {{ third | import_block }}
 
-{% set own = [("...core.tables", ["utc_now"]), ("...core.text", ["AlwaysShown"]), ("...%s.models" % left.plural, [left.read_model]), ("...%s.models" % right.plural, [right.read_model])] -%}
+{% set own = [("...core.tables", ["NOW", "utc_now"]), ("...core.text", ["AlwaysShown"]), ("...%s.models" % left.plural, [left.read_model]), ("...%s.models" % right.plural, [right.read_model])] -%}
 {% if link.fields %}{% set _ = own.append(("...core.text", ["StorableInput"])) %}{% endif -%}
 {% if "enum" in types %}{% set _ = own.append(("...core.tables", ["enum_column"])) %}{% endif -%}
 {% if "json" in types %}{% set _ = own.append(("...core.tables", ["JSON_VALUE"])) %}{% endif -%}
+{% for module, names in link.table_imports if module != "sqlalchemy" %}{% set _ = own.append(("..." ~ module, names)) %}{% endfor -%}
 {% if "text" in types %}{% set _ = own.append(("...core.text", ["MAX_TEXT"])) %}{% endif -%}
 {% if "url" in types %}{% set _ = own.append(("...core.text", ["Url"])) %}{% endif -%}
 {% if "date" in types %}{% set _ = own.append(("...core.text", ["IsoDate"])) %}{% endif -%}
@@ -47,6 +49,10 @@
 
 {{ L | class_line([L ~ "Base", "table=True"]) }}
     __tablename__ = "{{ link.table }}"
+{%- if link.table_checks %}
+    # What the API checks, held by the database too (see core/tables.py).
+{{ "__table_args__" | assignment(link.table_checks, indent="    ") }}
+{%- endif %}
 
     {{ left.name }}_id: {{ ID }} = Field(
         foreign_key="{{ left.table }}.id",
@@ -60,7 +66,9 @@
         ondelete="CASCADE",
         index=True,
     )
-    created_at: AwareDatetime = Field(default_factory=utc_now)
+    created_at: AwareDatetime = Field(
+        default_factory=utc_now, sa_column_kwargs={"server_default": NOW}
+    )
 {%- if link.fields %}
 
 
