@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 {{ imports | import_block }}
 
 URL = "/api/v1/{{ entity.route }}"
+DECLARED = metadata.tables["{{ entity.table }}"]
 # The table as SQL from elsewhere sees it: its columns and their types, none of the models' defaults.
-TABLE = table("{{ entity.table }}", *(column(c.name, c.type) for c in metadata.tables["{{ entity.table }}"].c))
+TABLE = table(DECLARED.name, *(column(c.name, c.type) for c in DECLARED.c))
 # Columns an INSERT must give: every other one has a server default or may be null.
 {%- set required = (["id"] if uuid else []) + (entity.fields | selectattr("required") | map(attribute="column") | list) %}
 {{ "REQUIRED_COLUMNS: list[str]" | assignment(required | map("quoted") | list, "[]") }}
@@ -51,7 +52,8 @@ TABLE = table("{{ entity.table }}", *(column(c.name, c.type) for c in metadata.t
 
 async def valid_row(client: AsyncClient) -> dict[str, Any]:
     """Every column of a valid row, as the service would store it (referenced rows exist)."""
-    item = {{ E }}.model_validate({{ E }}Create.model_validate(await {{ e }}_body(client)))
+    body = await {{ e }}_body(client)
+    item = {{ E }}.model_validate({{ E }}Create.model_validate(body))
     return {name: value for name, value in item.model_dump().items() if value is not None}
 
 
