@@ -59,7 +59,7 @@ TYPES: dict[str, TypeInfo] = {
     "datetime": TypeInfo("IsoDateTime", "TIMESTAMP", ranged=True),
     "uuid": TypeInfo("UUID", "sa.Uuid()"),
     "json": TypeInfo("JsonValue", "JSON_VALUE", sa_type="JSON_VALUE", orderable=False),
-    "email": TypeInfo("EmailStr", f"sa.String(length={EMAIL_LENGTH})", f"String({EMAIL_LENGTH})", textual=True),
+    "email": TypeInfo("Email", f"sa.String(length={EMAIL_LENGTH})", f"String({EMAIL_LENGTH})", textual=True),
     "url": TypeInfo("Url", f"sa.String(length={URL_LENGTH})", f"String({URL_LENGTH})", textual=True),
     "enum": TypeInfo("{enum}", "{enum}", literal="word"),
     # Not in the grammar: the JSON object `attributes` of entities declared without braces.

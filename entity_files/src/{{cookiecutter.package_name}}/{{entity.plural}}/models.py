@@ -14,7 +14,6 @@
 {%- if uuid or "uuid" in types %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
 {%- set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
 {%- if "json" in types %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
-{%- if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
 {%- if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {%- if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
@@ -28,6 +27,7 @@
 {%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
 {%- if "url" in types %}{% set _ = own.append(("..core.text", ["Url"])) %}{% endif -%}
+{%- if "email" in types %}{% set _ = own.append(("..core.text", ["Email"])) %}{% endif -%}
 {%- if entity.fields | selectattr("filters_need_query_limit") | list %}{% set _ = own.append(("..core.text", ["MAX_QUERY_TEXT"])) %}{% endif -%}
 {%- if "date" in types %}{% set _ = own.append(("..core.text", ["IsoDate"])) %}{% endif -%}
 {%- if "datetime" in types %}{% set _ = own.append(("..core.text", ["IsoDateTime"])) %}{% endif -%}

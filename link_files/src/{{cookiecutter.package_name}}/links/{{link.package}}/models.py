@@ -15,7 +15,6 @@
 {% endif -%}
 {% set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
 {% if "json" in types %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
-{% if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
 {% if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {% if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {% if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
@@ -29,6 +28,7 @@
 {% for module, names in link.table_imports if module != "sqlalchemy" %}{% set _ = own.append(("..." ~ module, names)) %}{% endfor -%}
 {% if "text" in types %}{% set _ = own.append(("...core.text", ["MAX_TEXT"])) %}{% endif -%}
 {% if "url" in types %}{% set _ = own.append(("...core.text", ["Url"])) %}{% endif -%}
+{% if "email" in types %}{% set _ = own.append(("...core.text", ["Email"])) %}{% endif -%}
 {% if "date" in types %}{% set _ = own.append(("...core.text", ["IsoDate"])) %}{% endif -%}
 {% if "datetime" in types %}{% set _ = own.append(("...core.text", ["IsoDateTime"])) %}{% endif -%}
 {{ own | import_block }}
