@@ -5,13 +5,12 @@ migration column, the filters it supports, and the samples and hostile values th
 use. A type is one entry in TYPES plus, where it needs them, a few lines below.
 """
 
-import hashlib
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .filters import call_line
+from .filters import LINE_LENGTH, call_line
 from .naming import pascal
 
 INT_RANGE = (-(2**31), 2**31 - 1)
@@ -23,8 +22,8 @@ DEFAULT_STR_LENGTH = 255
 MAX_QUERY_TEXT = 1000
 # The generated core/text.py's MAX_TEXT: what the API takes in a `text` field, and a CHECK holds.
 MAX_TEXT = 100_000
-# PostgreSQL cuts identifiers at 63 bytes; longer constraint names get a hash instead.
-MAX_IDENTIFIER = 63
+# The largest finite float (sys.float_info.max), as SQL: a float CHECK refuses NaN and infinities.
+FLOAT_MAX = repr(sys.float_info.max)
 # Unicode's white space: what the `\S` of a required text's pattern does not match (pydantic's
 # regex engine). A CHECK trims these and the text must keep something.
 WHITE_SPACE = (
@@ -414,21 +413,21 @@ class Field:
         return self.type == "email"
 
     @property
-    def column_bounds(self) -> tuple[str, str] | None:
-        """The range a CHECK holds a number to, as SQL literals: what the API accepts, which
-        is at most what the column holds (a 32-bit int, NUMERIC(P, S) rounded, a finite float)."""
+    def check_bounds(self) -> tuple[str | None, str | None]:
+        """The `>=` and `<=` a range CHECK holds a number to, as SQL literals: the declared
+        bounds, and an int's or bigint's own (SQLite stores any integer in any column)."""
         if not self.info.bounded:
-            return None
+            return None, None
         low, high = self.bounds
-        if self.type == "float":
-            low = -sys.float_info.max if low is None else low
-            high = sys.float_info.max if high is None else high
-        elif self.type == "decimal":
-            assert self.precision is not None and self.scale is not None
-            top = Decimal(10) ** (self.precision - self.scale) - Decimal(1).scaleb(-self.scale)
-            low = -top if low is None else max(Decimal(str(low)), -top)
-            high = top if high is None else min(Decimal(str(high)), top)
-        return _sql_number(low), _sql_number(high)
+        return (None if low is None else _sql_number(low)), (None if high is None else _sql_number(high))
+
+    @property
+    def numeric_top(self) -> str | None:
+        """The largest decimal(P, S) holds, as the API takes it: 999999.99 for decimal(8, 2)."""
+        if self.type != "decimal":
+            return None
+        assert self.precision is not None and self.scale is not None
+        return _numeric_top(self.precision, self.scale)
 
     @property
     def max_text_length(self) -> int | None:
@@ -443,34 +442,51 @@ class Field:
 
     @property
     def checks(self) -> list[tuple[str, str]]:
-        """(kind, SQL condition) of each CHECK constraint on the column, besides an enum's."""
-        name = f'"{self.column}"'
+        """(kind, SQL condition) of each CHECK constraint on the column, besides an enum's. The
+        generated core/tables.py's helpers word them alike (tests/test_database_rules.py).
+
+        A number's CHECKs compare it with numbers, which on SQLite also refuses text stored in
+        a number column (text sorts after every number there).
+        """
         found = []
-        if bounds := self.column_bounds:
-            found.append(("range", f"{name} >= {bounds[0]} AND {name} <= {bounds[1]}"))
+        low, high = self.check_bounds
+        if low is not None or high is not None:
+            found.append(("range", _between(self.column, low, high)))
+        if (top := self.numeric_top) is not None:
+            found.append(("digits", _between(self.column, f"-{top}", top)))
+        if self.type == "float":
+            found.append(("finite", _between(self.column, f"-{FLOAT_MAX}", FLOAT_MAX)))
         if (length := self.max_text_length) is not None:
-            found.append(("length", f"length({name}) <= {length}"))
+            found.append(("length", f'length("{self.column}") <= {length}'))
         if self.not_blank:
-            found.append(("not_blank", f"trim({name}, '{WHITE_SPACE}') <> ''"))
+            found.append(("not_blank", f"trim(\"{self.column}\", '{WHITE_SPACE}') <> ''"))
         return found
 
     def check_name(self, kind: str) -> str:
         """The constraint's own part of its name, which the naming convention prefixes with
-        `ck_<table>_`; a hash where the whole would be too long (the generated tables.py's rule)."""
-        return check_name(self.owner, self.column, kind)
+        `ck_<table>_`; SQLAlchemy cuts a name too long for PostgreSQL (with a hash), in the
+        models and the migration alike."""
+        return f"{self.column}_{kind}"
 
     @property
     def table_checks(self) -> list[str]:
         """The CHECK constraints in the table model's `__table_args__`, as core/tables.py's helpers."""
-        table, column = f'"{self.owner}"', f'"{self.column}"'
+        column = f'"{self.column}"'
         found = []
-        if bounds := self.column_bounds:
-            low, high = (bound if _is_int(bound) else f'"{bound}"' for bound in bounds)
-            found.append(f"in_range({table}, {column}, {low}, {high})")
+        low, high = self.check_bounds
+        if low is not None or high is not None:
+            bounds = [low] if low is not None else []
+            if high is not None:
+                bounds.append(high if low is not None else f"high={high}")
+            found.append(f"in_range({', '.join([column, *bounds])})")
+        if self.numeric_top is not None:
+            found.append(f"fits_numeric({column}, {self.precision}, {self.scale})")
+        if self.type == "float":
+            found.append(f"finite({column})")
         if (length := self.max_text_length) is not None:
-            found.append(f"max_length({table}, {column}, {'MAX_TEXT' if self.type == 'text' else length})")
+            found.append(f"max_length({column}, {'MAX_TEXT' if self.type == 'text' else length})")
         if self.not_blank:
-            found.append(f"not_blank({table}, {column})")
+            found.append(f"not_blank({column})")
         return found
 
     @property
@@ -483,6 +499,8 @@ class Field:
         lines = []
         for kind, condition in self.checks:
             name = f'name=op.f("ck_{self.owner}_{self.check_name(kind)}")'
+            if len(f"            {name},") > LINE_LENGTH:  # as ruff splits it
+                name = f'name=op.f(\n                "ck_{self.owner}_{self.check_name(kind)}"\n            )'
             if kind == "not_blank":
                 sql = f"not_blank({_source_string(self.column)})"
             else:
@@ -509,12 +527,18 @@ class Field:
         """Values (Python source) an INSERT by SQL must be refused: each breaks a CHECK, or the
         column's type where the database enforces it (PostgreSQL: NUMERIC, VARCHAR, int4)."""
         found: list[str] = []
-        bounds = self.column_bounds
-        if bounds and self.type == "int":
-            found += [str(int(bounds[0]) - 1), str(int(bounds[1]) + 1)]
-        elif bounds and self.type == "decimal":
+        if self.type == "int":
+            low, high = self.bounds
+            found += [str(low - 1), str(high + 1)]
+        elif self.type == "decimal":
+            # Well beyond NUMERIC(P, S): SQLite keeps a decimal as a float, 15 digits exact.
+            beyond = f"2E+{(self.precision or 0) - (self.scale or 0)}"
+            found += [f'Decimal("{beyond}")', f'Decimal("-{beyond}")']
             step = Decimal(1).scaleb(-(self.scale or 0))
-            found += [f'Decimal("{Decimal(bounds[0]) - step}")', f'Decimal("{Decimal(bounds[1]) + step}")']
+            if self.minimum is not None:
+                found.append(f'Decimal("{Decimal(str(self.minimum)) - step}")')
+            if self.maximum is not None:
+                found.append(f'Decimal("{Decimal(str(self.maximum)) + step}")')
         elif self.type == "bigint":
             # Beyond 64 bits no driver sends a number: only the declared bounds.
             if self.minimum is not None:
@@ -537,20 +561,22 @@ class Field:
         return found
 
 
-def check_name(table: str, column: str, kind: str) -> str:
-    """`title_not_blank` (the convention makes it `ck_book_title_not_blank`), or a hash."""
-    name = f"{column}_{kind}"
-    if len(f"ck_{table}_{name}") <= MAX_IDENTIFIER:
-        return name
-    return hashlib.sha256(name.encode()).hexdigest()[:12]
+def _between(column: str, low: str | None, high: str | None) -> str:
+    """`"pages" >= 1 AND "pages" <= 2147483647`, either side optional (core/tables.py's wording)."""
+    sides = ([f'"{column}" >= {low}'] if low is not None else []) + (
+        [f'"{column}" <= {high}'] if high is not None else []
+    )
+    return " AND ".join(sides)
+
+
+def _numeric_top(precision: int, scale: int) -> str:
+    """`999999.99` for NUMERIC(8, 2), in digits (Decimal arithmetic rounds at 28 of them)."""
+    whole = "9" * (precision - scale) or "0"
+    return f"{whole}.{'9' * scale}" if scale else whole
 
 
 def _sql_number(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
-
-
-def _is_int(literal: str) -> bool:
-    return literal.lstrip("-").isdigit()
 
 
 def _source_string(value: str) -> str:

@@ -126,7 +126,8 @@ async def test_emails_that_differ_only_in_case_clash(client: AsyncClient, column
     response = await client.post(URL, json=await {{ e }}_body(client, **fields))
     assert response.status_code == 409, response.text
     assert column in detail(response) and clash in detail(response), detail(response)
-    bulk = [await {{ e }}_body(client), await {{ e }}_body(client, **fields)]
+    fresh = await {{ e }}_body(client)
+    bulk = [fresh, await {{ e }}_body(client, **fields)]
     refused = await client.post(f"{URL}/bulk", json=bulk)
     assert refused.status_code == 409, refused.text
     assert detail(refused).startswith("Item 1:"), detail(refused)

@@ -74,13 +74,13 @@
 {%- set indexes = [] %}
 {%- for group in entity.unique_groups %}
 {%- set ci = entity.ignore_case_in(group) %}
-{%- set _ = indexes.append("unique_index(%s)" % ((['"%s"' % entity.table] + (group | map("quoted") | list) + (["live_only=True"] if soft else []) + (["ignore_case=%s" % (ci | string_tuple)] if ci else [])) | join(", "))) %}
+{%- set _ = indexes.append("unique_index" | call_line([entity.table | quoted] + (group | map("quoted") | list) + (["live_only=True"] if soft else []) + (["ignore_case=%s" % (ci | string_tuple)] if ci else []), indent="        ") | trim) %}
 {%- endfor %}
 {%- for column in entity.sort_indexes %}
 {%- set _ = indexes.append('sort_index("%s", "%s")' % (entity.table, column)) %}
 {%- endfor %}
 {%- for column in entity.unique_sort_indexes %}
-{%- set _ = indexes.append('sort_index("%s", "%s", %s)' % (entity.table, column, ([column, "_sort"] | index_name(entity.table) | quoted))) %}
+{%- set _ = indexes.append("sort_index" | call_line([entity.table | quoted, column | quoted, [column, "_sort"] | index_name(entity.table) | quoted], indent="        ") | trim) %}
 {%- endfor %}
 {%- for check in entity.table_checks %}
 {%- set _ = indexes.append(check) %}

@@ -2,6 +2,7 @@
 constraints and timestamps."""
 
 import hashlib
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -32,6 +33,8 @@ JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
 # The database's clock, for rows that SQL inserts without created_at and updated_at (UTC;
 # SQLite writes it without an offset, and reads take it as UTC).
 NOW = text("CURRENT_TIMESTAMP")
+# The largest finite float.
+FLOAT_MAX = sys.float_info.max
 # Unicode's white space, which the `\S` pattern of a required text does not count.
 WHITE_SPACE = (
     "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
@@ -79,30 +82,46 @@ def sort_index(table: str, column: str, name: str | None = None) -> Index:
     return Index(name or index_name(table, (column,)), column, "id")
 
 
-def _check(table: str, column: str, kind: str, condition: str) -> CheckConstraint:
-    """A CHECK named `ck_<table>_<column>_<kind>` by the convention; a hash where too long."""
-    name = f"{column}_{kind}"
-    if len(f"ck_{table}_{name}") > MAX_NAME_LENGTH:
-        name = hashlib.sha256(name.encode()).hexdigest()[:12]
-    return CheckConstraint(condition, name=name)
-
-
 # What the API checks, held by the database too: a row written by SQL (a data migration,
 # another service) obeys the same rules, so every row it holds reads back without a 500.
-def in_range(table: str, column: str, low: int | str, high: int | str) -> CheckConstraint:
-    """A number within the bounds the API takes (SQLite holds any number in any column)."""
-    quoted = f'"{column}"'
-    return _check(table, column, "range", f"{quoted} >= {low} AND {quoted} <= {high}")
+# Each CHECK is named `ck_<table>_<column>_<kind>` by the naming convention. A number's
+# CHECKs compare it with numbers, which on SQLite also refuses text in a number column.
+def in_range(
+    column: str, low: int | float | None = None, high: int | float | None = None
+) -> CheckConstraint:
+    """A number within its bounds: declared ones, and an int's own (SQLite holds any integer)."""
+    return CheckConstraint(_between(column, low, high), name=f"{column}_range")
 
 
-def max_length(table: str, column: str, length: int) -> CheckConstraint:
+def fits_numeric(column: str, precision: int, scale: int) -> CheckConstraint:
+    """A decimal that NUMERIC(precision, scale) holds; SQLite does not enforce NUMERIC."""
+    # In digits: Decimal arithmetic would round at 28 of them.
+    whole = "9" * (precision - scale) or "0"
+    top = f"{whole}.{'9' * scale}" if scale else whole
+    return CheckConstraint(_between(column, f"-{top}", top), name=f"{column}_digits")
+
+
+def finite(column: str) -> CheckConstraint:
+    """A float that is a number: PostgreSQL would store NaN and the infinities."""
+    return CheckConstraint(_between(column, -FLOAT_MAX, FLOAT_MAX), name=f"{column}_finite")
+
+
+def max_length(column: str, length: int) -> CheckConstraint:
     """Text no longer than the API takes (SQLite does not enforce VARCHAR(N))."""
-    return _check(table, column, "length", f'length("{column}") <= {length}')
+    return CheckConstraint(f'length("{column}") <= {length}', name=f"{column}_length")
 
 
-def not_blank(table: str, column: str) -> CheckConstraint:
+def not_blank(column: str) -> CheckConstraint:
     """Required text holds something besides white space."""
-    return _check(table, column, "not_blank", f"trim(\"{column}\", '{WHITE_SPACE}') <> ''")
+    condition = f"trim(\"{column}\", '{WHITE_SPACE}') <> ''"
+    return CheckConstraint(condition, name=f"{column}_not_blank")
+
+
+def _between(column: str, low: object, high: object) -> str:
+    sides = [f'"{column}" >= {low}'] if low is not None else []
+    if high is not None:
+        sides.append(f'"{column}" <= {high}')
+    return " AND ".join(sides)
 
 
 def enum_column(enum: type[StrEnum], name: str) -> Enum:
