@@ -8,11 +8,18 @@
             ondelete="{{ ondelete }}",
         ),
 {%- endmacro -%}
-{%- macro index(table, columns, name=None, unique=False, live=False) %}
+{%- macro index(table, columns, name=None, unique=False, live=False, ignore_case=()) %}
     op.create_index(
         op.f("{{ name or "_".join(["ix", table] + columns) }}"),
         "{{ table }}",
-        [{{ columns | map("quoted") | join(", ") }}],
+{%- set keys = [] %}
+{%- for column in columns %}
+{%- set _ = keys.append(("sa.text('lower(\"%s\")')" % column) if column in ignore_case else (column | quoted)) %}
+{%- endfor %}
+        [{{ keys | join(", ") }}],
+{%- if ignore_case %}
+        # Unique ignoring case: `Ann@x.org` and `ann@x.org` clash.
+{%- endif %}
 {%- if unique %}
         unique=True,
 {%- endif %}
@@ -43,8 +50,19 @@ depends_on: str | Sequence[str] | None = None
 # A migration keeps its own copy of the types: the models may change, this file must not.
 JSON_VALUE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 TIMESTAMP = sa.DateTime(timezone=True)
+# The database's clock, for rows that SQL inserts without their timestamps.
+NOW = sa.text("CURRENT_TIMESTAMP")
 {%- if soft %}
 LIVE = sa.text("deleted_at IS NULL")
+{%- endif %}
+{%- set checked = [] %}
+{%- for table in revision.entities + revision.links %}{% for f in table.fields if f.not_blank %}{% set _ = checked.append(f) %}{% endfor %}{% endfor %}
+{%- if checked %}
+# Unicode's white space, which the `\S` pattern of a required text does not count.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 {%- endif %}
 {%- for entity in revision.entities %}
 {%- for f in entity.fields if f.type == "enum" %}
@@ -57,6 +75,14 @@ LIVE = sa.text("deleted_at IS NULL")
 {%- endfor %}
 {%- endfor %}
 
+{%- if checked %}
+
+
+def not_blank(column: str) -> str:
+    """A CHECK's SQL: the text holds something besides white space."""
+    return f"trim(\"{column}\", '{WHITE_SPACE}') <> ''"
+{%- endif %}
+
 
 def upgrade() -> None:
 {%- for entity in revision.entities %}
@@ -66,14 +92,19 @@ def upgrade() -> None:
 {%- for f in entity.fields %}
 {{ f.migration_column(ID) }}
 {%- endfor %}
-        sa.Column("created_at", TIMESTAMP, nullable=False),
-        sa.Column("updated_at", TIMESTAMP, nullable=False),
+        sa.Column("created_at", TIMESTAMP, nullable=False, server_default=NOW),
+        sa.Column("updated_at", TIMESTAMP, nullable=False, server_default=NOW),
 {%- if soft %}
         sa.Column("deleted_at", TIMESTAMP, nullable=True),
 {%- endif %}
         sa.PrimaryKeyConstraint("id", name=op.f("pk_{{ entity.table }}")),
 {%- for f in entity.references %}
 {{- foreign_key(entity.table, f.column, f.target, f.ondelete) }}
+{%- endfor %}
+{%- for f in entity.fields %}
+{%- for line in f.migration_checks() %}
+{{ line }}
+{%- endfor %}
 {%- endfor %}
     )
 {%- for f in entity.references %}
@@ -82,8 +113,11 @@ def upgrade() -> None:
 {%- for column in entity.sort_indexes %}
 {{- index(entity.table, [column, "id"], name=[column] | index_name(entity.table)) }}
 {%- endfor %}
+{%- for column in entity.unique_sort_indexes %}
+{{- index(entity.table, [column, "id"], name=[column, "_sort"] | index_name(entity.table)) }}
+{%- endfor %}
 {%- for group in entity.unique_groups %}
-{{- index(entity.table, group | list, name=group | index_name(entity.table), unique=True, live=soft) }}
+{{- index(entity.table, group | list, name=group | index_name(entity.table), unique=True, live=soft, ignore_case=entity.ignore_case_in(group)) }}
 {%- endfor %}
 {{- index(entity.table, ["created_at"]) }}
 {{- index(entity.table, ["updated_at"]) }}
@@ -96,7 +130,7 @@ def upgrade() -> None:
 {%- for f in link.fields %}
 {{ f.migration_column(ID) }}
 {%- endfor %}
-        sa.Column("created_at", TIMESTAMP, nullable=False),
+        sa.Column("created_at", TIMESTAMP, nullable=False, server_default=NOW),
         sa.PrimaryKeyConstraint(
             "{{ link.left.name }}_id",
             "{{ link.right.name }}_id",
@@ -104,6 +138,11 @@ def upgrade() -> None:
         ),
 {%- for side in [link.left, link.right] %}
 {{- foreign_key(link.table, side.name ~ "_id", side.table, "CASCADE") }}
+{%- endfor %}
+{%- for f in link.fields %}
+{%- for line in f.migration_checks() %}
+{{ line }}
+{%- endfor %}
 {%- endfor %}
     )
 {{- index(link.table, [link.right.name ~ "_id"]) }}

@@ -46,6 +46,18 @@ def _default_fields(owner: str) -> tuple[Field, ...]:
     )
 
 
+def _table_imports(fields: tuple[Field, ...]) -> list[tuple[str, list[str]]]:
+    """(module, names) the column arguments and CHECKs of these fields need: `text` for a
+    server default, core/tables.py's check helpers; the module is relative to core's parent."""
+    found: list[tuple[str, list[str]]] = []
+    if any((f.server_default or "").startswith("text(") for f in fields):
+        found.append(("sqlalchemy", ["text"]))
+    helpers = sorted({helper for f in fields for helper in f.check_helpers})
+    if helpers:
+        found.append(("core.tables", helpers))
+    return found
+
+
 @dataclass(frozen=True)
 class Entity:
     name: str  # snake_case singular: blog_post
@@ -121,6 +133,35 @@ class Entity:
         return tuple(f.column for f in self.fields if f.index and not f.unique)
 
     @property
+    def ignore_case_columns(self) -> tuple[str, ...]:
+        """Columns compared ignoring case (emails): their unique indexes are on `lower(column)`.
+        Composite groups too: `unique(site, contact)` refuses `Ann@x.org` beside `ann@x.org`."""
+        return tuple(f.column for f in self.fields if f.ignore_case)
+
+    def ignore_case_in(self, group: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(column for column in group if column in self.ignore_case_columns)
+
+    @property
+    def unique_sort_indexes(self) -> tuple[str, ...]:
+        """Unique sort keys whose unique index cannot serve a sort (it is on `lower(email)`):
+        each gets a sort index of its own, named `ix_<table>_<column>__sort`."""
+        return tuple(f.column for f in self.fields if f.unique and f.sortable and f.ignore_case)
+
+    @property
+    def has_table_args(self) -> bool:
+        return bool(self.unique_groups or self.sort_indexes or self.unique_sort_indexes or self.table_checks)
+
+    @property
+    def table_checks(self) -> list[str]:
+        """The table model's CHECK constraints (core/tables.py's helpers), field by field."""
+        return [check for f in self.fields for check in f.table_checks]
+
+    @property
+    def table_imports(self) -> list[tuple[str, list[str]]]:
+        """What the table model's column arguments and CHECKs import besides the usual."""
+        return _table_imports(self.fields)
+
+    @property
     def sort_keys(self) -> tuple[str, ...]:
         return ("id", *(f.column for f in self.fields if f.sortable), "created_at", "updated_at")
 
@@ -148,6 +189,14 @@ class Link:
     def package(self) -> str:
         """The module under links/ that holds its table and endpoints."""
         return f"{self.left.name}_{self.right.name}"
+
+    @property
+    def table_checks(self) -> list[str]:
+        return [check for f in self.fields for check in f.table_checks]
+
+    @property
+    def table_imports(self) -> list[tuple[str, list[str]]]:
+        return _table_imports(self.fields)
 
     def other(self, entity: Entity) -> Entity:
         return self.right if entity == self.left else self.left

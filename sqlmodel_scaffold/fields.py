@@ -6,10 +6,12 @@ use. A type is one entry in TYPES plus, where it needs them, a few lines below.
 """
 
 import hashlib
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from .filters import MAX_IDENTIFIER, Call, call_line, python_literal, quoted
+from .filters import LINE_LENGTH, MAX_IDENTIFIER, Call, call_line, python_literal, quoted
 from .naming import pascal
 
 INT_RANGE = (-(2**31), 2**31 - 1)
@@ -21,6 +23,16 @@ DEFAULT_STR_LENGTH = 255
 MAX_ENUM_CLASS = 36
 # Text a list filter takes: a query string must fit the server's request line (h11: 16 KiB).
 MAX_QUERY_TEXT = 1000
+# The generated core/text.py's MAX_TEXT: what the API takes in a `text` field, and a CHECK holds.
+MAX_TEXT = 100_000
+# The largest finite float (sys.float_info.max), as SQL: a float CHECK refuses NaN and infinities.
+FLOAT_MAX = repr(sys.float_info.max)
+# Unicode's white space: what the `\S` of a required text's pattern does not match (pydantic's
+# regex engine). A CHECK trims these and the text must keep something.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,7 @@ TYPES: dict[str, TypeInfo] = {
     "datetime": TypeInfo("IsoDateTime", "TIMESTAMP", ranged=True),
     "uuid": TypeInfo("UUID", "sa.Uuid()"),
     "json": TypeInfo("JsonValue", "JSON_VALUE", sa_type="JSON_VALUE", orderable=False),
-    "email": TypeInfo("EmailStr", f"sa.String(length={EMAIL_LENGTH})", f"String({EMAIL_LENGTH})", textual=True),
+    "email": TypeInfo("Email", f"sa.String(length={EMAIL_LENGTH})", f"String({EMAIL_LENGTH})", textual=True),
     "url": TypeInfo("Url", f"sa.String(length={URL_LENGTH})", f"String({URL_LENGTH})", textual=True),
     "enum": TypeInfo("{enum}", "{enum}", literal="word"),
     # Not in the grammar: the JSON object `attributes` of entities declared without braces.
@@ -246,6 +258,8 @@ class Field:
             args.append(Call("sa_type=null_kept", [self.migration_type("").removeprefix("sa.")]))
         elif not self.is_reference and self.info.sa_type:
             args.append(f"sa_type={self.info.sa_type}")
+        if self.column_kwargs:
+            args.append(f"sa_column_kwargs={{{', '.join(self.column_kwargs)}}}")
         return args
 
     @property
@@ -260,6 +274,16 @@ class Field:
         if self.keeps_null and self.type != "enum":
             return [self.migration_type("").removeprefix("sa.").split("(")[0]]
         return []
+
+    @property
+    def column_kwargs(self) -> list[str]:
+        """`sa_column_kwargs` items: the server default, and what core/filters.py reads."""
+        kwargs = []
+        if self.server_default is not None:
+            kwargs.append(f'"server_default": {self.server_default}')
+        if self.ignore_case:
+            kwargs.append('"info": {"ignore_case": True}')
+        return kwargs
 
     @property
     def default_literal(self) -> str:
@@ -459,12 +483,205 @@ class Field:
 
     def migration_column(self, id_type: str) -> str:
         nullable = "True" if self.optional else "False"
-        return call_line(
-            "sa.Column",
-            [f'"{self.column}"', self.migration_type(id_type), f"nullable={nullable}"],
-            indent="        ",
-            tail="),",
-        )
+        args = [f'"{self.column}"', self.migration_type(id_type), f"nullable={nullable}"]
+        if (default := self.server_default) is not None:
+            args.append(f"server_default={'sa.' if default.startswith('text(') else ''}{default}")
+        return call_line("sa.Column", args, indent="        ", tail="),")
+
+    # --- database rules -------------------------------------------------------------
+    # The database holds every rule the API checks, so a row written by SQL (a data
+    # migration, another service) reads back through the API without a 500.
+
+    @property
+    def ignore_case(self) -> bool:
+        """Unique and equal ignoring case (emails): `Ann@x.org` and `ann@x.org` clash."""
+        return self.type == "email"
+
+    @property
+    def check_bounds(self) -> tuple[str | None, str | None]:
+        """The `>=` and `<=` a range CHECK holds a number to, as SQL literals: the declared
+        bounds, and an int's or bigint's own (SQLite stores any integer in any column)."""
+        if not self.info.bounded:
+            return None, None
+        low, high = self.bounds
+        return (None if low is None else _sql_number(low)), (None if high is None else _sql_number(high))
+
+    @property
+    def numeric_top(self) -> str | None:
+        """The largest decimal(P, S) holds, as the API takes it: 999999.99 for decimal(8, 2)."""
+        if self.type != "decimal":
+            return None
+        assert self.precision is not None and self.scale is not None
+        return _numeric_top(self.precision, self.scale)
+
+    @property
+    def max_text_length(self) -> int | None:
+        """The characters the API takes; SQLite does not enforce VARCHAR(N), a CHECK does."""
+        lengths = {"str": self.length, "text": MAX_TEXT, "email": EMAIL_LENGTH, "url": URL_LENGTH}
+        return lengths.get(self.type)
+
+    @property
+    def not_blank(self) -> bool:
+        """A required text must hold something besides white space."""
+        return self.type in ("str", "text") and not self.optional
+
+    @property
+    def checks(self) -> list[tuple[str, str]]:
+        """(kind, SQL condition) of each CHECK constraint on the column, besides an enum's. The
+        generated core/tables.py's helpers word them alike (tests/test_database_rules.py).
+
+        A number's CHECKs compare it with numbers, which on SQLite also refuses text stored in
+        a number column (text sorts after every number there).
+        """
+        found = []
+        low, high = self.check_bounds
+        if low is not None or high is not None:
+            found.append(("range", _between(self.column, low, high)))
+        if (top := self.numeric_top) is not None:
+            found.append(("digits", _between(self.column, f"-{top}", top)))
+        if self.type == "float":
+            found.append(("finite", _between(self.column, f"-{FLOAT_MAX}", FLOAT_MAX)))
+        if (length := self.max_text_length) is not None:
+            found.append(("length", f'length("{self.column}") <= {length}'))
+        if self.not_blank:
+            found.append(("not_blank", f"trim(\"{self.column}\", '{WHITE_SPACE}') <> ''"))
+        return found
+
+    def check_name(self, kind: str) -> str:
+        """The constraint's own part of its name, which the naming convention prefixes with
+        `ck_<table>_`; SQLAlchemy cuts a name too long for PostgreSQL (with a hash), in the
+        models and the migration alike."""
+        return f"{self.column}_{kind}"
+
+    @property
+    def table_checks(self) -> list[str]:
+        """The CHECK constraints in the table model's `__table_args__`, as core/tables.py's helpers."""
+        column = f'"{self.column}"'
+        found = []
+        low, high = self.check_bounds
+        if low is not None or high is not None:
+            bounds = [low] if low is not None else []
+            if high is not None:
+                bounds.append(high if low is not None else f"high={high}")
+            found.append(f"in_range({', '.join([column, *bounds])})")
+        if self.numeric_top is not None:
+            found.append(f"fits_numeric({column}, {self.precision}, {self.scale})")
+        if self.type == "float":
+            found.append(f"finite({column})")
+        if (length := self.max_text_length) is not None:
+            found.append(f"max_length({column}, {'MAX_TEXT' if self.type == 'text' else length})")
+        if self.not_blank:
+            found.append(f"not_blank({column})")
+        return found
+
+    @property
+    def check_helpers(self) -> list[str]:
+        """What table_checks imports from core/tables.py."""
+        return [line.split("(", 1)[0] for line in self.table_checks]
+
+    def migration_checks(self) -> list[str]:
+        """`sa.CheckConstraint(...)` lines of the migration's create_table."""
+        lines = []
+        for kind, condition in self.checks:
+            name = f'name=op.f("ck_{self.owner}_{self.check_name(kind)}")'
+            if len(f"            {name},") > LINE_LENGTH:  # as ruff splits it
+                name = f'name=op.f(\n                "ck_{self.owner}_{self.check_name(kind)}"\n            )'
+            if kind == "not_blank":
+                sql = f"not_blank({_source_string(self.column)})"
+            else:
+                sql = _source_string(condition)
+            lines.append(call_line("sa.CheckConstraint", [sql, name], indent="        ", tail="),"))
+        return lines
+
+    @property
+    def server_default(self) -> str | None:
+        """The declared default as the database's own, for a row that SQL inserts without the
+        column: Python source for `server_default=`, `text("0")` (SQLAlchemy's) or a string."""
+        if self.type == "object":
+            return '"{}"'
+        if not self.has_default:
+            return None
+        if self.type == "bool":
+            return f'text("{str(self.default).lower()}")'
+        if self.type in ("int", "bigint", "float", "decimal"):
+            return f'text("{self.default}")'
+        return _source_string(str(self.default))
+
+    @property
+    def database_hostile(self) -> list[str]:
+        """Values (Python source) an INSERT by SQL must be refused: each breaks a CHECK, or the
+        column's type where the database enforces it (PostgreSQL: NUMERIC, VARCHAR, int4)."""
+        found: list[str] = []
+        if self.type == "int":
+            low, high = self.bounds
+            found += [str(low - 1), str(high + 1)]
+        elif self.type == "decimal":
+            # Well beyond NUMERIC(P, S): SQLite keeps a decimal as a float, 15 digits exact.
+            beyond = f"2E+{(self.precision or 0) - (self.scale or 0)}"
+            found += [f'Decimal("{beyond}")', f'Decimal("-{beyond}")']
+            step = Decimal(1).scaleb(-(self.scale or 0))
+            if self.minimum is not None:
+                found.append(f'Decimal("{Decimal(str(self.minimum)) - step}")')
+            if self.maximum is not None:
+                found.append(f'Decimal("{Decimal(str(self.maximum)) + step}")')
+        elif self.type == "bigint":
+            # Beyond 64 bits no driver sends a number: only the declared bounds.
+            if self.minimum is not None:
+                found.append(str(self.minimum - 1))
+            if self.maximum is not None:
+                found.append(str(self.maximum + 1))
+        elif self.type == "float":
+            found += ['float("inf")', 'float("-inf")', 'float("nan")']
+            if self.minimum is not None:
+                found.append(repr(float(self.minimum) - 1))
+            if self.maximum is not None:
+                found.append(repr(float(self.maximum) + 1))
+        if (length := self.max_text_length) is not None:
+            limit = "MAX_TEXT" if self.type == "text" else length
+            found.append(f'"x" * ({limit} + 1)')
+        if self.not_blank:
+            found += ['""', '" \\t\\n"', '"\\u00a0\\u3000"']
+        if self.type == "enum":
+            found.append('"not_a_word"')
+        return found
+
+
+def _between(column: str, low: str | None, high: str | None) -> str:
+    """`"pages" >= 1 AND "pages" <= 2147483647`, either side optional (core/tables.py's wording)."""
+    sides = ([f'"{column}" >= {low}'] if low is not None else []) + (
+        [f'"{column}" <= {high}'] if high is not None else []
+    )
+    return " AND ".join(sides)
+
+
+def _numeric_top(precision: int, scale: int) -> str:
+    """`999999.99` for NUMERIC(8, 2), in digits (Decimal arithmetic rounds at 28 of them)."""
+    whole = "9" * (precision - scale) or "0"
+    return f"{whole}.{'9' * scale}" if scale else whole
+
+
+def _sql_number(value: Any) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _source_string(value: str) -> str:
+    """A Python string literal, quoted as ruff's formatter prefers (double, unless single
+    quotes need fewer escapes), with escapes for anything but printable ASCII."""
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    body = "".join(_escaped(char, quote) for char in value)
+    return f"{quote}{body}{quote}"
+
+
+def _escaped(char: str, quote: str) -> str:
+    if char in ("\\", quote):
+        return "\\" + char
+    if char == " " or (char.isascii() and char.isprintable()):
+        return char
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _digest(text: str) -> str:

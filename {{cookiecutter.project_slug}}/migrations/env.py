@@ -3,6 +3,7 @@
 import asyncio
 import shlex
 import sys
+import warnings
 from logging.config import fileConfig
 
 from alembic import context
@@ -14,6 +15,12 @@ from {{ cookiecutter.package_name }}.core.settings import get_settings
 from {{ cookiecutter.package_name }}.models import metadata
 
 config = context.config
+# SQLite cannot reflect an index on an expression (an email's unique index is on
+# `lower(email)`), so autogenerate skips comparing those there, and warns each time;
+# PostgreSQL reflects and compares them.
+warnings.filterwarnings(
+    "ignore", message=r".*(reflection of|metadata-specified) expression-based index"
+)
 
 
 def run_migrations(connection: Connection) -> None:

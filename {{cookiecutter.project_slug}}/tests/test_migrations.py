@@ -1,7 +1,7 @@
 """The migrations build exactly the models' schema, and undo it."""
 
 from alembic import command
-from sqlalchemy import Connection, inspect
+from sqlalchemy import CheckConstraint, Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 {# Sorted as ruff sorts them: the package may come before or after conftest. #}
@@ -17,12 +17,65 @@ def tables(connection: Connection) -> set[str]:
     return set(inspect(connection).get_table_names())
 
 
+def declared_checks(connection: Connection) -> dict[str, set[str]]:
+    """Each table's CHECK constraints by name, as the models declare them (and the database
+    spells them: PostgreSQL's names are cut short, with a hash)."""
+    preparer = connection.dialect.identifier_preparer
+    return {
+        name: {
+            str(preparer.format_constraint(constraint)).strip('"')
+            for constraint in table.constraints
+            if isinstance(constraint, CheckConstraint)
+        }
+        for name, table in metadata.tables.items()
+    }
+
+
+def migrated_checks(connection: Connection) -> dict[str, set[str]]:
+    """Each table's CHECK constraints by name, as the migrations made them."""
+    inspector = inspect(connection)
+    return {
+        name: {str(check["name"]) for check in inspector.get_check_constraints(name)}
+        for name in metadata.tables
+    }
+
+
+def declared_indexes(connection: Connection) -> set[str]:
+    preparer = connection.dialect.identifier_preparer
+    return {
+        preparer.format_index(index).strip('"')
+        for table in metadata.tables.values()
+        for index in table.indexes
+    }
+
+
+def migrated_indexes(connection: Connection) -> set[str]:
+    """The indexes the migrations made, by name, but the primary keys'. Read from the catalog:
+    SQLite's reflection skips an index on an expression (the unique `lower(email)` ones)."""
+    if connection.dialect.name == "sqlite":
+        query = "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    else:
+        query = "SELECT tablename, indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    preparer = connection.dialect.identifier_preparer
+    tables = metadata.tables.values()
+    keys = {str(preparer.format_constraint(t.primary_key)).strip('"') for t in tables}
+    rows = connection.exec_driver_sql(query)
+    return {name for table, name in rows if table in metadata.tables and name not in keys}
+
+
 async def test_upgrade_check_downgrade_upgrade(test_engine: AsyncEngine) -> None:
     # One transaction, committed at the end: the schema ends where the other tests need it.
     async with test_engine.begin() as connection:
         await connection.run_sync(upgrade)
         await connection.run_sync(check)
         assert await connection.run_sync(tables) == {*metadata.tables, "alembic_version"}
+        # Alembic does not compare CHECK constraints: the rules the database holds (ranges,
+        # lengths, non-blank text, enum words) are compared here, by name.
+        checks = await connection.run_sync(migrated_checks)
+        assert checks == await connection.run_sync(declared_checks)
+        # Nor, on SQLite, indexes on expressions, which a table rebuilt by batch mode would lose.
+        indexes = await connection.run_sync(migrated_indexes)
+        assert indexes == await connection.run_sync(declared_indexes)
 
         await connection.run_sync(downgrade)
         assert await connection.run_sync(tables) == {"alembic_version"}

@@ -14,7 +14,6 @@
 {%- if uuid or "uuid" in types %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
 {%- set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
 {%- if entity.fields | selectattr("type", "equalto", "json") | selectattr("optional") | list %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
-{%- if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
 {%- if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {%- if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
@@ -24,11 +23,14 @@
 {%- if entity.fields | selectattr("keeps_null") | rejectattr("type", "equalto", "enum") | list %}{% set _ = own.append(("..core.tables", ["null_kept"])) %}{% endif -%}
 {%- if entity.fields | selectattr("type", "equalto", "json") | rejectattr("optional") | list %}{% set _ = own.append(("..core.text", ["RequiredJson"])) %}{% endif -%}
 {%- if entity.unique_groups %}{% set _ = own.append(("..core.tables", ["unique_index"])) %}{% endif -%}
-{%- if entity.sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
+{%- if entity.sort_indexes or entity.unique_sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
+{%- set _ = own.append(("..core.tables", ["NOW"])) -%}
+{%- for module, names in entity.table_imports %}{% set _ = (third if module == "sqlalchemy" else own).append((module if module == "sqlalchemy" else ".." ~ module, names)) %}{% endfor -%}
 {%- if enums %}{% set _ = own.append(("..core.tables", ["enum_column"])) %}{% endif -%}
 {%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
 {%- if "text" in types %}{% set _ = own.append(("..core.text", ["MAX_TEXT"])) %}{% endif -%}
 {%- if "url" in types %}{% set _ = own.append(("..core.text", ["Url"])) %}{% endif -%}
+{%- if "email" in types %}{% set _ = own.append(("..core.text", ["Email"])) %}{% endif -%}
 {%- if entity.fields | selectattr("filters_need_query_limit") | list %}{% set _ = own.append(("..core.text", ["MAX_QUERY_TEXT"])) %}{% endif -%}
 {%- for f in entity.fields if f.filter_imports %}{% set _ = own.append(("..core.filters", f.filter_imports)) %}{% endfor -%}
 {%- if "date" in types %}{% set _ = own.append(("..core.text", ["IsoDate"])) %}{% endif -%}
@@ -68,14 +70,24 @@
 
 {{ E | class_line([E ~ "Base", "table=True"]) }}
     __tablename__ = "{{ entity.table }}"
-{%- if entity.unique_groups or entity.sort_indexes %}
+{%- if entity.has_table_args %}
 {%- set indexes = [] %}
 {%- for group in entity.unique_groups %}
-{%- set _ = indexes.append("unique_index" | call([entity.table | quoted] + (group | map("quoted") | list) + (["live_only=True"] if soft else []))) %}
+{%- set ci = entity.ignore_case_in(group) %}
+{%- set _ = indexes.append("unique_index" | call([entity.table | quoted] + (group | map("quoted") | list) + (["live_only=True"] if soft else []) + (["ignore_case=%s" % (ci | string_tuple)] if ci else []))) %}
 {%- endfor %}
 {%- for column in entity.sort_indexes %}
 {%- set _ = indexes.append("sort_index" | call([entity.table | quoted, column | quoted])) %}
 {%- endfor %}
+{%- for column in entity.unique_sort_indexes %}
+{%- set _ = indexes.append("sort_index" | call_line([entity.table | quoted, column | quoted, [column, "_sort"] | index_name(entity.table) | quoted], indent="        ") | trim) %}
+{%- endfor %}
+{%- for check in entity.table_checks %}
+{%- set _ = indexes.append(check) %}
+{%- endfor %}
+{%- if entity.table_checks %}
+    # CHECKs: what the API checks, held by the database too (see core/tables.py).
+{%- endif %}
 {{ "__table_args__" | assignment(indexes, indent="    ") }}
 {%- endif %}
 
@@ -86,8 +98,13 @@
 {{ f.model_line(ID) }}
 {%- endfor %}
     # Indexed: lists sort by them, and a cursor page seeks instead of sorting the table.
-    created_at: AwareDatetime = Field(default_factory=utc_now, index=True)
-    updated_at: AwareDatetime = Field(default_factory=utc_now, index=True)
+    # The server default serves rows that SQL inserts; the service sets both itself.
+    created_at: AwareDatetime = Field(
+        default_factory=utc_now, index=True, sa_column_kwargs={"server_default": NOW}
+    )
+    updated_at: AwareDatetime = Field(
+        default_factory=utc_now, index=True, sa_column_kwargs={"server_default": NOW}
+    )
 {%- if soft %}
     # Set by DELETE, cleared by restore; every read skips rows where it is set.
     deleted_at: AwareDatetime | None = None

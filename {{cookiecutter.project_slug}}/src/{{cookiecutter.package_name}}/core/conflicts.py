@@ -4,24 +4,48 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import inspect, tuple_
+from sqlalchemy import ColumnElement, func, inspect, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .tables import metadata
+
 # PostgreSQL: 'Key (isbn)=(978-0) already exists.'; SQLite: 'UNIQUE constraint failed: book.isbn'.
 _POSTGRES_KEY = re.compile(r"Key \((?P<columns>.+?)\)=")
 _SQLITE_KEY = re.compile(r"UNIQUE constraint failed: (?P<columns>.+)$")
+# An index on an expression (`lower(email)`): 'UNIQUE constraint failed: index 'ix_member_email''.
+_SQLITE_INDEX = re.compile(r"UNIQUE constraint failed: index '(?P<name>[^']+)'")
 
 
 def unique_columns(error: IntegrityError) -> tuple[str, ...]:
     """The columns of the unique index a duplicate broke, as the database names them."""
     # asyncpg's exception, which SQLAlchemy's adapter raised `from`, carries the detail.
-    detail = getattr(getattr(error.orig, "__cause__", None), "detail", None) or ""
+    cause = getattr(error.orig, "__cause__", None)
+    if columns := _index_columns(getattr(cause, "constraint_name", None) or _sqlite_index(error)):
+        return columns
+    detail = getattr(cause, "detail", None) or ""
     if found := _POSTGRES_KEY.search(detail):
         return tuple(name.strip().strip('"') for name in found["columns"].split(","))
     if found := _SQLITE_KEY.search(str(error.orig)):
         return tuple(name.strip().rsplit(".", 1)[-1] for name in found["columns"].split(","))
+    return ()
+
+
+def _sqlite_index(error: IntegrityError) -> str | None:
+    found = _SQLITE_INDEX.search(str(error.orig))
+    return found["name"] if found else None
+
+
+def _index_columns(name: str | None) -> tuple[str, ...]:
+    """The columns of a unique index, by its name: what an index on `lower(email)` does not
+    show in the database's message (core/tables.py's unique_index records them)."""
+    if name is None:
+        return ()
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            if index.name == name and "columns" in index.info:
+                return tuple(index.info["columns"])
     return ()
 
 
@@ -39,6 +63,10 @@ def duplicate_message(
     if not named:
         return f"{prefix}{article.capitalize()} with these unique values already exists"
     return f"{prefix}{article.capitalize()} with {named} already exists"
+
+
+def _fold(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _shown(value: Any) -> str:
@@ -60,8 +88,19 @@ async def first_duplicate(
     table = inspect(model).columns
     found: list[tuple[int, tuple[str, ...]]] = []
     for group in groups:
-        keys = [tuple(row[name] for name in group) for row in rows]
-        columns = [table[name] for name in group]
+        # Emails compare lower-cased, as their unique index does.
+        folded = [bool(table[name].info.get("ignore_case")) for name in group]
+        keys = [
+            tuple(
+                _fold(row[name]) if fold else row[name]
+                for name, fold in zip(group, folded, strict=True)
+            )
+            for row in rows
+        ]
+        columns: list[ColumnElement[Any]] = [
+            func.lower(table[name]) if fold else table[name]
+            for name, fold in zip(group, folded, strict=True)
+        ]
         if len(columns) > 1:
             matches = tuple_(*columns).in_(keys)
         else:

@@ -12,7 +12,7 @@ from uuid import UUID
 {%- endif %}
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
-from sqlalchemy import Column, ColumnElement, inspect
+from sqlalchemy import Column, ColumnElement, func, inspect
 from sqlmodel import SQLModel
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -80,6 +80,9 @@ def _condition(column: Column[Any], operator: str, value: Any) -> ColumnElement[
         condition = column.is_(None) if value else column.is_not(None)
     elif operator == "in":
         condition = column.in_(value)
+    elif column.info.get("ignore_case"):
+        # Emails: equal ignoring case, as their unique index compares them.
+        condition = func.lower(column) == func.lower(value)
     else:
         condition = column == value
     return condition

@@ -1,12 +1,14 @@
-"""What every table shares: the constraint naming convention, column types, indexes and timestamps."""
+"""What every table shares: the constraint naming convention, column types, indexes, CHECK
+constraints and timestamps."""
 
 import hashlib
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import JSON, Enum, Index, text
+from sqlalchemy import JSON, CheckConstraint, Enum, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import QueryableAttribute, joinedload
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -29,6 +31,16 @@ MAX_NAME_LENGTH = 63
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON elsewhere.
 JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
+# The database's clock, for rows that SQL inserts without created_at and updated_at (UTC;
+# SQLite writes it without an offset, and reads take it as UTC).
+NOW = text("CURRENT_TIMESTAMP")
+# The largest finite float.
+FLOAT_MAX = sys.float_info.max
+# Unicode's white space, which the `\S` pattern of a required text does not count.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def utc_now() -> datetime:
@@ -44,23 +56,73 @@ def index_name(table: str, columns: tuple[str, ...]) -> str:
     return f"ix_{table}_{digest}"
 
 
-def unique_index(table: str, *columns: str, live_only: bool = False) -> Index:
-    """A unique index; `live_only` skips soft-deleted rows, so their values can be used again.
+def unique_index(
+    table: str, *columns: str, live_only: bool = False, ignore_case: tuple[str, ...] = ()
+) -> Index:
+    """A unique index; `live_only` skips soft-deleted rows, so their values can be used again;
+    the `ignore_case` columns (emails) are compared lower-cased: `Ann@x.org` clashes with `ann@x.org`.
 
     An index rather than a constraint, so that both kinds read the same in migrations and
-    the partial one (which PostgreSQL and SQLite both support) fits the same mould.
+    the partial one (which PostgreSQL and SQLite both support) fits the same mould. Its
+    `info` names the columns, which an index on an expression does not (core/conflicts.py
+    reads them to say which values clashed).
     """
     name = index_name(table, columns)
+    keys = [text(f'lower("{column}")') if column in ignore_case else column for column in columns]
+    info = {"columns": columns}
     if live_only:
         live = text("deleted_at IS NULL")
-        return Index(name, *columns, unique=True, postgresql_where=live, sqlite_where=live)
-    return Index(name, *columns, unique=True)
+        return Index(name, *keys, unique=True, info=info, postgresql_where=live, sqlite_where=live)
+    return Index(name, *keys, unique=True, info=info)
 
 
-def sort_index(table: str, column: str) -> Index:
+def sort_index(table: str, column: str, name: str | None = None) -> Index:
     """An index on a sort key and the id after it, in the order a list sorts by that key: a
-    page seeks to its place, even among many rows that share a value."""
-    return Index(index_name(table, (column,)), column, "id")
+    page seeks to its place, even among many rows that share a value. `name` where the key's
+    usual name is taken (a unique email's index is on its lower-cased value)."""
+    return Index(name or index_name(table, (column,)), column, "id")
+
+
+# What the API checks, held by the database too: a row written by SQL (a data migration,
+# another service) obeys the same rules, so every row it holds reads back without a 500.
+# Each CHECK is named `ck_<table>_<column>_<kind>` by the naming convention. A number's
+# CHECKs compare it with numbers, which on SQLite also refuses text in a number column.
+def in_range(
+    column: str, low: int | float | None = None, high: int | float | None = None
+) -> CheckConstraint:
+    """A number within its bounds: declared ones, and an int's own (SQLite holds any integer)."""
+    return CheckConstraint(_between(column, low, high), name=f"{column}_range")
+
+
+def fits_numeric(column: str, precision: int, scale: int) -> CheckConstraint:
+    """A decimal that NUMERIC(precision, scale) holds; SQLite does not enforce NUMERIC."""
+    # In digits: Decimal arithmetic would round at 28 of them.
+    whole = "9" * (precision - scale) or "0"
+    top = f"{whole}.{'9' * scale}" if scale else whole
+    return CheckConstraint(_between(column, f"-{top}", top), name=f"{column}_digits")
+
+
+def finite(column: str) -> CheckConstraint:
+    """A float that is a number: PostgreSQL would store NaN and the infinities."""
+    return CheckConstraint(_between(column, -FLOAT_MAX, FLOAT_MAX), name=f"{column}_finite")
+
+
+def max_length(column: str, length: int) -> CheckConstraint:
+    """Text no longer than the API takes (SQLite does not enforce VARCHAR(N))."""
+    return CheckConstraint(f'length("{column}") <= {length}', name=f"{column}_length")
+
+
+def not_blank(column: str) -> CheckConstraint:
+    """Required text holds something besides white space."""
+    condition = f"trim(\"{column}\", '{WHITE_SPACE}') <> ''"
+    return CheckConstraint(condition, name=f"{column}_not_blank")
+
+
+def _between(column: str, low: object, high: object) -> str:
+    sides = [f'"{column}" >= {low}'] if low is not None else []
+    if high is not None:
+        sides.append(f'"{column}" <= {high}')
+    return " AND ".join(sides)
 
 
 TypeT = TypeVar("TypeT", bound=TypeEngine[Any])

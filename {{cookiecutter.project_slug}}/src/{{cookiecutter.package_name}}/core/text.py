@@ -9,6 +9,7 @@ checking it again would cost every response a Python call per text and JSON fiel
 
 import re
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,11 +17,15 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     BeforeValidator,
+    EmailStr,
+    GetJsonSchemaHandler,
     HttpUrl,
     JsonValue,
     TypeAdapter,
     field_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 from sqlmodel import SQLModel
 
 MAX_JSON_DEPTH = 32
@@ -40,6 +45,35 @@ def _valid_url(value: str) -> str:
 
 
 Url = Annotated[str, AfterValidator(_valid_url)]
+
+
+@cache
+def _email_address() -> TypeAdapter[str]:
+    # Built on first use: EmailStr needs the email-validator package, a dependency of
+    # projects that have email fields only.
+    return TypeAdapter(EmailStr)
+
+
+def _valid_email(value: str) -> str:
+    # Checked as pydantic's EmailStr, but stored as given: EmailStr would lower-case the
+    # domain, and clients expect back what they sent (uniqueness and filters ignore case).
+    # `Ann <ann@x.org>`, which EmailStr also takes, is stored as the address alone.
+    address = _email_address().validate_python(value)
+    return value if value.lower() == address.lower() else address
+
+
+class _EmailFormat:
+    """`"format": "email"` in the JSON schema, as EmailStr writes it."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        found["format"] = "email"
+        return found
+
+
+Email = Annotated[str, AfterValidator(_valid_email), _EmailFormat()]
 _NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 
 

@@ -15,23 +15,25 @@
 {% endif -%}
 {% set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
 {% if link.fields | selectattr("type", "equalto", "json") | selectattr("optional") | list %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
-{% if "email" in types %}{% set _ = third.append(("pydantic", ["EmailStr"])) %}{% endif -%}
 {% if "email" in types or "url" in types %}{% set _ = third.append(("sqlalchemy", ["String"])) %}{% endif -%}
 {% if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {% if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
 {% if "decimal" in types %}{% set _ = third.append(("pydantic", ["field_validator"])) %}{% endif -%}
 {% for f in link.fields if f.sqlalchemy_names %}{% set _ = third.append(("sqlalchemy", f.sqlalchemy_names)) %}{% endfor -%}
+{% for module, names in link.table_imports if module == "sqlalchemy" %}{% set _ = third.append((module, names)) %}{% endfor -%}
 {{ third | import_block }}
 
-{% set own = [("...core.tables", ["utc_now"]), ("...core.text", ["AlwaysShown"]), ("...%s.models" % left.plural, [left.read_model]), ("...%s.models" % right.plural, [right.read_model])] -%}
+{% set own = [("...core.tables", ["NOW", "utc_now"]), ("...core.text", ["AlwaysShown"]), ("...%s.models" % left.plural, [left.read_model]), ("...%s.models" % right.plural, [right.read_model])] -%}
 {% if link.fields | selectattr("type", "equalto", "json") | rejectattr("optional") | list %}{% set _ = own.append(("...core.text", ["RequiredJson"])) %}{% endif -%}
 {% if link.fields %}{% set _ = own.append(("...core.text", ["StorableInput"])) %}{% endif -%}
 {% if "enum" in types %}{% set _ = own.append(("...core.tables", ["enum_column"])) %}{% endif -%}
 {% if "decimal" in types %}{% set _ = own.append(("...core.tables", ["at_scale"])) %}{% endif -%}
 {% if link.fields | selectattr("keeps_null") | rejectattr("type", "equalto", "enum") | list %}{% set _ = own.append(("...core.tables", ["null_kept"])) %}{% endif -%}
 {% if "json" in types %}{% set _ = own.append(("...core.tables", ["JSON_VALUE"])) %}{% endif -%}
+{% for module, names in link.table_imports if module != "sqlalchemy" %}{% set _ = own.append(("..." ~ module, names)) %}{% endfor -%}
 {% if "text" in types %}{% set _ = own.append(("...core.text", ["MAX_TEXT"])) %}{% endif -%}
 {% if "url" in types %}{% set _ = own.append(("...core.text", ["Url"])) %}{% endif -%}
+{% if "email" in types %}{% set _ = own.append(("...core.text", ["Email"])) %}{% endif -%}
 {% if "date" in types %}{% set _ = own.append(("...core.text", ["IsoDate"])) %}{% endif -%}
 {% if "datetime" in types %}{% set _ = own.append(("...core.text", ["IsoDateTime"])) %}{% endif -%}
 {{ own | import_block }}
@@ -56,6 +58,10 @@
 
 {{ L | class_line([L ~ "Base", "table=True"]) }}
     __tablename__ = "{{ link.table }}"
+{%- if link.table_checks %}
+    # What the API checks, held by the database too (see core/tables.py).
+{{ "__table_args__" | assignment(link.table_checks, indent="    ") }}
+{%- endif %}
 
     {{ left.name }}_id: {{ ID }} = Field(
         foreign_key="{{ left.table }}.id",
@@ -69,7 +75,9 @@
         ondelete="CASCADE",
         index=True,
     )
-    created_at: AwareDatetime = Field(default_factory=utc_now)
+    created_at: AwareDatetime = Field(
+        default_factory=utc_now, sa_column_kwargs={"server_default": NOW}
+    )
 {%- if link.fields %}
 
 
