@@ -377,11 +377,10 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     params = {"{{ f.column }}": target["id"]}
     listed = (await client.get(URL, params=params)).json()["items"]
     assert [item["{{ f.name }}"]["id"] for item in listed] == [target["id"]]
-    body = await {{ e }}_body(client) | {"{{ f.column }}": MISSING_ID}
-    response = await client.post(URL, json=body)
+    unknown = {"{{ f.column }}": MISSING_ID}
+    response = await client.post(URL, json=await {{ e }}_body(client) | unknown)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "{{ f.column }}"]
-    unknown = {"{{ f.column }}": MISSING_ID}
     moved = await client.patch(f"{URL}/{created['id']}", json=unknown)
     assert moved.status_code == 422
 
