@@ -8,7 +8,7 @@ use. A type is one entry in TYPES plus, where it needs them, a few lines below.
 import hashlib
 import sys
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from .filters import LINE_LENGTH, MAX_IDENTIFIER, Call, call_line, python_literal, quoted
@@ -21,6 +21,8 @@ URL_LENGTH = 2083
 DEFAULT_STR_LENGTH = 255
 # An enum class name this long or shorter keeps `name__in: InList[Class] | None = Field(` within a line.
 MAX_ENUM_CLASS = 36
+# Significant digits a SQLite REAL keeps exactly.
+SQLITE_DIGITS = 15
 # Text a list filter takes: a query string must fit the server's request line (h11: 16 KiB).
 MAX_QUERY_TEXT = 1000
 # The generated core/text.py's MAX_TEXT: what the API takes in a `text` field, and a CHECK holds.
@@ -292,7 +294,9 @@ class Field:
         if self.type == "enum":
             return f"{self.enum_class}.{self.default.upper()}"
         if self.type == "decimal":
-            return f'Decimal("{self.default}")'
+            # At its scale: a whole number with no room for whole digits (decimal(4,4) = 0) is 0.0000.
+            assert self.scale is not None
+            return f'Decimal("{Decimal(str(self.default)).quantize(Decimal(1).scaleb(-self.scale))}")'
         return python_literal(self.default)
 
     @property
@@ -381,14 +385,11 @@ class Field:
         if self.type in ("int", "bigint"):
             return f"samples.number(n, {low}, {high})"
         if self.type == "float":
-            return f"float(samples.number(n, {low}, {high}))"
+            return f"samples.real(n, {low}, {high})"
         if self.type == "decimal":
-            assert self.precision is not None and self.scale is not None
-            if self.precision == self.scale:
-                return f"samples.fraction(n, {self.scale})"  # no whole digit: 0.0007
-            top = 10 ** (self.precision - self.scale) - 1
-            high = top if high is None else min(int(high), top)
-            return f"str(samples.number(n, {None if low is None else int(low)}, {high}))"
+            low, high = self.decimal_range
+            return f'samples.decimal(n, {self.scale}, "{low}", "{high}")'
+
         if self.type == "bool":
             return "n % 2 == 0"
         if self.type == "date":
@@ -406,6 +407,16 @@ class Field:
         if self.type == "enum":
             return f"{list(self.words)!r}[n % {len(self.words)}]".replace("'", '"')
         raise AssertionError(self.type)  # references are made by the factory itself
+
+    @property
+    def decimal_range(self) -> tuple[Decimal, Decimal]:
+        """What a decimal may hold: NUMERIC(P, S)'s range, within the declared bounds."""
+        assert self.precision is not None and self.scale is not None
+        step = Decimal(1).scaleb(-self.scale)
+        top = Decimal(10) ** (self.precision - self.scale) - step
+        low = -top if self.minimum is None else max(-top, Decimal(str(self.minimum)))
+        high = top if self.maximum is None else min(top, Decimal(str(self.maximum)))
+        return low.quantize(step, rounding=ROUND_CEILING), high.quantize(step, rounding=ROUND_FLOOR)
 
     @property
     def hostile(self) -> list[str]:
@@ -620,10 +631,11 @@ class Field:
             beyond = f"2E+{(self.precision or 0) - (self.scale or 0)}"
             found += [f'Decimal("{beyond}")', f'Decimal("-{beyond}")']
             step = Decimal(1).scaleb(-(self.scale or 0))
-            if self.minimum is not None:
-                found.append(f'Decimal("{Decimal(str(self.minimum)) - step}")')
-            if self.maximum is not None:
-                found.append(f'Decimal("{Decimal(str(self.maximum)) + step}")')
+            for bound, past in ((self.minimum, -step), (self.maximum, step)):
+                value = None if bound is None else Decimal(str(bound)) + past
+                # Just past a bound: SQLite's float tells it from the bound within 15 digits only.
+                if value is not None and len(value.as_tuple().digits) <= SQLITE_DIGITS:
+                    found.append(f'Decimal("{value}")')
         elif self.type == "bigint":
             # Beyond 64 bits no driver sends a number: only the declared bounds.
             if self.minimum is not None:

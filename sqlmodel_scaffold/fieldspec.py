@@ -24,6 +24,8 @@ MAX_STR_LENGTH = 10_000
 MAX_PRECISION = 38
 # Types with a handful of values: unique over them alone allows a handful of rows.
 FEW_VALUES = ("bool", "enum")
+# A unique number must allow this many values: the generated tests make rows by the dozen.
+MIN_UNIQUE_VALUES = 100
 RESERVED_FIELD_NAMES = {"id", "created_at", "updated_at", "deleted_at", "metadata", "registry"}
 # Query parameters every list takes; a field of that name could not be filtered.
 PAGE_PARAMETERS = {"limit", "offset", "cursor", "sort"}
@@ -248,6 +250,11 @@ def _check(field: Field, where: str, entity: bool) -> None:
         raise AnswerError(f"{where}: a reference cannot be hidden (reads embed it); remove 'hidden'")
     if field.unique and field.type in ("json", *FEW_VALUES):
         raise AnswerError(f"{where}: unique does not apply to {kind}; remove it")
+    if field.unique and (values := _whole_values(field)) is not None and values < MIN_UNIQUE_VALUES:
+        raise AnswerError(
+            f"{where}: unique, but its bounds allow only {values} values, too few for the rows the generated "
+            f"tests make; allow at least {MIN_UNIQUE_VALUES} or remove 'unique'"
+        )
     if field.unique and field.has_default:
         raise AnswerError(
             f"{where}: a unique field cannot have a default (the second row left without a value would clash "
@@ -271,6 +278,16 @@ def _check(field: Field, where: str, entity: bool) -> None:
         raise AnswerError(
             f"{where}: the lower bound {field.minimum} is above the upper bound {field.maximum}; swap them"
         )
+
+
+def _whole_values(field: Field) -> int | None:
+    """How many values an int, bigint or decimal may take, when its bounds or digits limit them."""
+    if field.type == "decimal":
+        low, high = field.decimal_range
+        return int((high - low).scaleb(field.scale or 0)) + 1
+    if field.type in ("int", "bigint") and field.minimum is not None and field.maximum is not None:
+        return int(field.maximum - field.minimum) + 1
+    return None
 
 
 def _default(field: Field, where: str) -> Any:

@@ -1,23 +1,21 @@
 """Valid values of every field type, for the factories; and how a response shows what was sent."""
 
 import itertools
+import math
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 OFFSET = timezone(timedelta(hours=2))
+# How many distinct numbers a sample range spans at least, where the bounds leave it open.
+SPREAD = 1000
 _numbers = itertools.count(1)
 
 
 def fresh() -> int:
     """A number no sample of this run has had yet: it makes unique values unique."""
     return next(_numbers)
-
-
-def fraction(n: int, places: int) -> str:
-    """A decimal with no whole digit, for decimal(P, S) with P == S: `0.0007`."""
-    return f"0.{n % 10**places:0{places}d}"
 
 
 def text(prefix: str, n: int, limit: int) -> str:
@@ -27,11 +25,32 @@ def text(prefix: str, n: int, limit: int) -> str:
 
 
 def number(n: int, low: float | None = None, high: float | None = None) -> int:
-    """A whole number from `low` up, within `high`."""
-    start = 0 if low is None else int(low) + (0 if low == int(low) else 1)
+    """A whole number within the bounds (either may be open); consecutive `n` give distinct
+    numbers for as long as the range has them."""
+    if low is None:
+        low = 0 if high is None or high >= SPREAD else math.floor(high) - SPREAD
+    start = math.ceil(low)
     if high is None:
         return start + n
-    return start + n % (int(high) - start + 1)
+    return start + n % (math.floor(high) - start + 1)
+
+
+def real(n: int, low: float | None = None, high: float | None = None) -> float:
+    """A float within the bounds; between two of them, steps of a thousandth of the range, so
+    that a narrow one still holds many distinct values."""
+    if low is None or high is None:
+        return float(number(n, low, high))
+    return min(high, low + (high - low) * (n % (SPREAD + 1)) / SPREAD)  # no rounding past `high`
+
+
+def decimal(n: int, places: int, low: str, high: str) -> str:
+    """A decimal with `places` places from `low` to `high` (both at that scale), stepping by its
+    smallest unit from 0, or from `low` where 0 is out of range."""
+    step = Decimal(1).scaleb(-places)
+    first, last = Decimal(low), Decimal(high)
+    start = Decimal(0) if first <= 0 <= last else first
+    count = int((last - start) / step) + 1
+    return str((start + n % count * step).quantize(step))
 
 
 def day(n: int) -> str:

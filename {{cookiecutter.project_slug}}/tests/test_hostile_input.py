@@ -29,7 +29,7 @@ TEXT_FIELD = "{{ f.column }}"
 async def test_nul_characters_are_refused(client: AsyncClient) -> None:
     created = await client.post(TEXT_URL, json=await {{ entity.name }}_body(client))
     assert created.status_code == 201, created.text
-    body = await {{ entity.name }}_body(client) | {TEXT_FIELD: "nul\x00"}
+    body = await {{ entity.name }}_body(client) | {TEXT_FIELD: "\x00"}  # fits str(1) too
     for response in (
         await client.post(TEXT_URL, json=body),
         await client.patch(f"{TEXT_URL}/{created.json()['id']}", json={TEXT_FIELD: "\x00"}),
