@@ -24,10 +24,17 @@ class Server:
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A port nothing listens on; within TEMPLATE_PORTS (`8720-8729`) when that is set."""
+    first, _, last = os.environ.get("TEMPLATE_PORTS", "0").partition("-")
+    for candidate in range(int(first), int(last or first) + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port: int = probe.getsockname()[1]
+            return port
+    raise AssertionError(f"no free port in TEMPLATE_PORTS={os.environ['TEMPLATE_PORTS']}")
 
 
 def migrate(project: Path, database_url: str) -> None:
