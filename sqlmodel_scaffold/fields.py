@@ -440,7 +440,8 @@ class Field:
         elif self.type == "date":
             found += ['"2026-02-30"', "0"]
         elif self.type == "datetime":
-            found += ['"2026-01-01T00:00:00"', '"yesterday"', '"1700000000"']
+            # The last one is past year 9999 once converted to UTC.
+            found += ['"2026-01-01T00:00:00"', '"yesterday"', '"1700000000"', '"9999-12-31T23:59:59-14:00"']
         elif self.type in ("uuid", "ref"):
             found.append('"not-an-id"')
         elif self.type == "email":
@@ -465,7 +466,13 @@ class Field:
         """(query parameter, value as Python source) a list must refuse: beyond what the column holds."""
         if not self.filters or self.is_reference:
             return []
-        value = {"int": "2**31", "bigint": "2**63", "decimal": '"1e300"', "float": '"inf"'}.get(self.type)
+        value = {
+            "int": "2**31",
+            "bigint": "2**63",
+            "decimal": '"1e300"',
+            "float": '"inf"',
+            "datetime": '"9999-12-31T23:59:59-14:00"',
+        }.get(self.type)
         if value is None:
             return []
         return [(param, value) for param, op in self.filters if op in ("eq", "gte", "lte")]

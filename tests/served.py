@@ -23,11 +23,30 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
+_handed_out: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A port nothing listens on; within TEMPLATE_PORTS (`8720-8729`) when that is set.
+
+    In a range, ports are handed out in turn: one handed out but not yet listened on (a proxy
+    not started yet) is not handed out again at once.
+    """
+    first, _, last = os.environ.get("TEMPLATE_PORTS", "0").partition("-")
+    candidates = list(range(int(first), int(last or first) + 1))
+    if _handed_out and _handed_out[-1] in candidates:
+        after = candidates.index(_handed_out[-1]) + 1
+        candidates = candidates[after:] + candidates[:after]
+    for candidate in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port: int = probe.getsockname()[1]
+            _handed_out[:] = [port]
+            return port
+    raise AssertionError(f"no free port in TEMPLATE_PORTS={os.environ['TEMPLATE_PORTS']}")
 
 
 def migrate(project: Path, database_url: str) -> None:

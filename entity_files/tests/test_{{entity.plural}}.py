@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-{% set imports = [("conftest", ["MISSING_ID", "BAD_IDS", "StatementCounter", "detail"]), ("factories", [e ~ "_body", "new_" ~ e]), ("samples", ["same"])] -%}
+{% set imports = [("conftest", ["MISSING_ID", "BAD_IDS", "StatementCounter", "detail"] + (["forged_cursor"] if cursor else [])), ("factories", [e ~ "_body", "new_" ~ e]), ("samples", ["same"])] -%}
 {% for f in entity.references %}{% set _ = imports.append(("factories", ["new_" ~ f.target])) %}{% endfor -%}
 {% for parent, f in plan.listed_under(entity) %}{% set _ = imports.append(("factories", ["new_" ~ parent.name])) %}{% endfor -%}
 {% for f in entity.fields if f.type == "text" %}{% set _ = imports.append(("%s.core.text" % cookiecutter.package_name, ["MAX_TEXT"])) %}{% endfor -%}
@@ -267,6 +267,39 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     ):
         response = await client.get(URL, params=params)
         assert response.status_code == 422, params
+{%- if cursor %}
+
+
+{{ ("test_list_" ~ entity.plural ~ "_takes_only_cursors_it_issued_for_the_same_list") | def_line(["client: AsyncClient"], "None") }}
+    for _ in range(2):
+        await new_{{ e }}(client)
+    params: dict[str, Any] = {"sort": "-created_at", "limit": 1}
+    issued = (await client.get(URL, params=params)).json()["next_cursor"]
+    assert issued is not None
+    assert (await client.get(URL, params={**params, "cursor": issued})).status_code == 200
+    middle = len(issued) // 2
+    edited = issued[:middle] + ("A" if issued[middle] != "A" else "B") + issued[middle + 1 :]
+    refused = [
+        {**params, "cursor": edited},
+        {**params, "cursor": issued[:-4]},
+        {**params, "sort": "-id", "cursor": issued},
+        # What unsigned cursors held and crashed on: a time past year 9999 in UTC, and
+        # nesting deep enough to make a JSON parser recurse past Python's limit.
+        {**params, "cursor": forged_cursor('["-created_at","9999-12-31T23:59:59-14:00",1]')},
+        {**params, "cursor": forged_cursor("[" * 1100)},
+        {**params, "cursor": forged_cursor("[]")},
+    ]
+    # Another filter makes another list: its pages would skip or repeat rows.
+    for parameter, _, operator in FILTERS:
+        if operator in ("isnull", "contains"):
+            value = "false" if operator == "isnull" else "x"
+            refused.append({**params, parameter: value, "cursor": issued})
+            break
+    for bad in refused:
+        response = await client.get(URL, params=bad)
+        assert response.status_code == 422, bad
+        assert response.json()["detail"][0]["loc"] == ["query", "cursor"]
+{%- endif %}
 
 
 @pytest.mark.parametrize(("parameter", "field", "bad"), IN_FILTERS or [("", "", "")])

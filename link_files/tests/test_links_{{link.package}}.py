@@ -125,6 +125,14 @@ async def walk(client: AsyncClient, url: str, sort: str) -> list[Any]:
     own = (await client.get({{ OTHER }}, params=params)).json()["items"]
     assert [row["id"] for row in listed] == [row["id"] for row in own if row["id"] in linked]
     assert await walk(client, url, params["sort"]) == [row["id"] for row in listed]
+{%- if cursor %}
+    # A cursor of this {{ this.label }}'s list serves no other {{ this.label }}'s.
+    issued = (await client.get(url, params={"limit": 1})).json()["next_cursor"]
+    assert (await client.get(url, params={"limit": 1, "cursor": issued})).status_code == 200
+    stranger = await new_{{ this.name }}(client)
+    elsewhere = f"{ {{- THIS }}}/{stranger['id']}/{{ other.route }}"
+    assert (await client.get(elsewhere, params={"limit": 1, "cursor": issued})).status_code == 422
+{%- endif %}
 {%- for param, column in equal[:1] %}
     value = others[1]["{{ column }}"]
     page = await client.get(url, params={"{{ param }}": value})

@@ -9,7 +9,6 @@ A SQLite file URL gets a fresh temporary file instead.
 
 {% if cookiecutter.pagination == "cursor" -%}
 import base64
-import json
 {% endif -%}
 import secrets
 import tempfile
@@ -181,9 +180,9 @@ def detail(response: Response) -> str:
 {%- if cookiecutter.pagination == "cursor" %}
 
 
-def encode_cursor(value: Any) -> str:
-    """A cursor made by hand, encoded as the service encodes its own: to forge one."""
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+def forged_cursor(text: str) -> str:
+    """A cursor made by hand: `text` in base64, as clients (and older versions) made them."""
+    return base64.urlsafe_b64encode(text.encode()).decode()
 {%- endif %}
 
 

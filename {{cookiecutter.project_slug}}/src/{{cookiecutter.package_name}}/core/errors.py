@@ -1,6 +1,9 @@
 """Domain errors, and the one place that turns errors into HTTP responses."""
 
+import logging
+import re
 from typing import Any
+from uuid import uuid4
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
@@ -13,6 +16,16 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A request id a client or proxy sends is kept when it looks like one (it goes into logs).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# SQLSTATEs of a transaction the database aborted to resolve a lock conflict: a deadlock
+# and a serialization failure. Nothing was written; the same request may well succeed again.
+LOCK_CONFLICTS = frozenset({"40P01", "40001"})
+RETRY_AFTER_SECONDS = 1
 
 
 class ErrorBody(BaseModel):
@@ -67,7 +80,7 @@ def is_unique_violation(error: IntegrityError) -> bool:
 COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
     status.HTTP_503_SERVICE_UNAVAILABLE: {
         "model": ErrorBody,
-        "description": "Database unavailable",
+        "description": "Database unavailable or busy: retry after the Retry-After seconds",
     },
 }
 # What FastAPI answers for a body before any field is validated: 400 when it cannot parse
@@ -86,7 +99,16 @@ BODY_ERRORS: dict[int | str, dict[str, object]] = {
 
 
 def register_error_handlers(app: FastAPI) -> None:
-    _answer_content_too_large_in_json(app)
+    too_large_detail = _answer_content_too_large_in_json(app)
+    build_middleware_stack = app.build_middleware_stack
+
+    def build_wrapped_stack() -> ASGIApp:
+        return _RequestIds(_JSONContentTooLarge(build_middleware_stack(), too_large_detail))
+
+    # Starlette builds the stack on the first request, after every handler and middleware is
+    # added; only a wrapper around all of it sees what its outermost layer answers or raises.
+    app.build_middleware_stack = build_wrapped_stack  # type: ignore[method-assign]
+    app.add_exception_handler(Exception, _internal_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
@@ -98,8 +120,26 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, _method_not_allowed)
 
 
-def _error(status_code: int, detail: str) -> JSONResponse:
-    return JSONResponse(status_code=status_code, content={"detail": detail})
+def _error(status_code: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status_code, content={"detail": detail}, headers=headers)
+
+
+def request_id(scope: Scope) -> str:
+    """The id of this request, as logged and as answered in the X-Request-ID header."""
+    return str(scope.get("state", {}).get("request_id", ""))
+
+
+def _internal_response(scope: Scope) -> JSONResponse:
+    # Nothing about the error itself: the log has it, under this request id.
+    identifier = request_id(scope)
+    content = {"detail": "Internal server error", "request_id": identifier}
+    return JSONResponse(status_code=status.HTTP_500_INTERNAL_SERVER_ERROR, content=content)
+
+
+async def _internal_error(request: Request, _exc: Exception) -> JSONResponse:
+    # A bug. Starlette's ServerErrorMiddleware sends this, then raises the error again for
+    # the server to log; _RequestIds logs it instead (see there).
+    return _internal_response(request.scope)
 
 
 def _unprocessable(detail: str, loc: tuple[str | int, ...]) -> JSONResponse:
@@ -152,6 +192,8 @@ async def _driver_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DBAPIError)
     if error.connection_invalidated:
         return await _database_unavailable(request, error)
+    if getattr(error.orig, "sqlstate", None) in LOCK_CONFLICTS:
+        return await _lock_conflict(request, error)
     # SQLSTATE class 22, a data exception (a value out of range), which some drivers report
     # without SQLAlchemy's DataError, and class 54, a limit (a text too long for its index):
     # the request's fault, not the service's.
@@ -178,17 +220,33 @@ async def _method_not_allowed(request: Request, _exc: Exception) -> JSONResponse
 
 
 async def _database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
-    return _error(status.HTTP_503_SERVICE_UNAVAILABLE, "Database unavailable; try again shortly")
+    return _error(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        "Database unavailable; try again shortly",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
-def _answer_content_too_large_in_json(app: FastAPI) -> None:
+async def _lock_conflict(_request: Request, _exc: Exception) -> JSONResponse:
+    # The database rolled this request's transaction back, so nothing of it was written.
+    # It is not retried here: the body has been read and the service functions commit as
+    # they go, so replaying one safely would take more than it is worth; the client retries.
+    return _error(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        "The database was busy with a conflicting request; try again",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _answer_content_too_large_in_json(app: FastAPI) -> str:
     """Every 413 as the ErrorBody that BODY_ERRORS declares, whichever way it was detected.
 
     FastAPI's `max_body_size` raises an HTTPException(413) while a body without a
     Content-Length is read (the handler below words it), but refuses a declared
     Content-Length over the limit in a plain-text response of its own, sent from a layer
     outside every middleware and handler the app may add. Only a wrapper around the whole
-    middleware stack sees that response, so the stack the app builds is wrapped.
+    middleware stack sees that response: register_error_handlers puts _JSONContentTooLarge
+    there, with the detail this returns.
     """
     limit = app.max_body_size
     detail = f"Body too large: at most {limit} bytes" if limit is not None else "Body too large"
@@ -197,13 +255,7 @@ def _answer_content_too_large_in_json(app: FastAPI) -> None:
         return _error(status.HTTP_413_CONTENT_TOO_LARGE, detail)
 
     app.add_exception_handler(status.HTTP_413_CONTENT_TOO_LARGE, too_large)
-    build_middleware_stack = app.build_middleware_stack
-
-    def build_wrapped_stack() -> ASGIApp:
-        return _JSONContentTooLarge(build_middleware_stack(), detail)
-
-    # Starlette builds the stack on the first request, after every handler and middleware is added.
-    app.build_middleware_stack = build_wrapped_stack  # type: ignore[method-assign]
+    return detail
 
 
 class _JSONContentTooLarge:
@@ -238,3 +290,46 @@ def _is_json(start: Message) -> bool:
         name.lower() == b"content-type" and value.startswith(b"application/json")
         for name, value in headers
     )
+
+
+class _RequestIds:
+    """Gives each request an id (the client's X-Request-ID, or a new one), answers it in the
+    X-Request-ID header, and keeps the connection usable after an unexpected error.
+
+    Starlette answers an unexpected error (as _internal_error words it) and then raises it
+    again for the server to log; uvicorn, seeing an error after a response, closes the
+    connection, and a client reusing it fails its next, unrelated request. So the error is
+    logged here, with the request id, and goes no further once its 500 has been sent.
+    (A request-id middleware may replace the id part; the error part must stay outermost.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        identifier = given if _REQUEST_ID.fullmatch(given) else uuid4().hex
+        scope.setdefault("state", {})["request_id"] = identifier
+        started = complete = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started, complete
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [*message.get("headers", []), (b"x-request-id", identifier.encode())]
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body":
+                complete = not message.get("more_body", False)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception("Unhandled error in request %s", identifier)
+            if not started:
+                await _internal_response(scope)(scope, receive, send_with_id)
+            elif not complete:
+                raise  # half a response sent: only closing the connection ends it

@@ -6,10 +6,23 @@
 A page ends with the sort key of its last row, and the next page starts strictly after
 it. Unlike an offset, that position stays put while rows are added or removed before it,
 and the database seeks to it instead of reading and discarding every row it skips.
+
+A cursor is opaque and only the service can make one: its sort key is encrypted (a sort
+value may be an email, and URLs end up in logs) and signed together with the list it
+belongs to (the entity, the sort, every filter value, and the parent of a nested list).
+So anything the service did not issue, or issued for another list, fails the signature
+check and is answered 422, before a byte of it is parsed; and a client that changes its
+filters or sort mid-way gets told so, instead of a page that silently skips or repeats
+rows. The construction is the textbook encrypt-then-MAC from the standard library alone:
+HMAC-SHA256 as the keystream of a counter mode and as the MAC, with keys derived from
+CURSOR_SECRET (see core/settings.py).
 """
 
 import base64
+import hashlib
+import hmac
 import json
+import secrets
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar
 {%- if not int_ids %}
@@ -27,6 +40,7 @@ from .errors import UnprocessableError
 {%- if int_ids %}
 from .ids import MAX_ID
 {%- endif %}
+from .settings import get_settings
 {%- else -%}
 """Offset pagination: the query parameters, the page shape, and one query helper."""
 
@@ -47,6 +61,12 @@ MAX_LIMIT = 100
 {%- if cursor %}
 # Room for the longest sort key (a long text value) once encoded.
 MAX_CURSOR_LENGTH = 2048
+NONCE_BYTES = 12
+TAG_BYTES = 16
+INVALID_CURSOR = (
+    "Invalid cursor: pass the next_cursor of the previous page unchanged, "
+    "with the same sort and filters"
+)
 {%- else %}
 # Deep offsets scan and discard every skipped row; past this, filter instead.
 MAX_OFFSET = 1_000_000
@@ -96,14 +116,22 @@ async def fetch_page(
     model: type[ModelT],
     page: PageQuery,
     sort: str,
+{%- if cursor %}
+    scope: object = None,
+{%- endif %}
 ) -> tuple[list[ModelT], {{ "str | None" if cursor else "int" }}]:
 {%- if cursor %}
-    """One page of `query` after `page.cursor`, and the cursor of the next page (None at the end)."""
+    """One page of `query` after `page.cursor`, and the cursor of the next page (None at the end).
+
+    `scope` is what else chooses the rows besides `page`'s filters (a path's parent id):
+    a cursor is valid only in the list it came from.
+    """
     columns = _sort_columns(model, sort)
     descending = sort.startswith("-")
+    context = _context(model, sort, page, scope)
     seeks: list[ColumnElement[bool] | None] = [None]
     if page.cursor is not None:
-        seeks = _after(columns, _decode(page.cursor, sort, model, columns), descending)
+        seeks = _after(columns, _decode(page.cursor, context, model, columns), descending)
     order = _order(columns, descending)
     rows: list[ModelT] = []
     for seek in seeks:
@@ -116,7 +144,7 @@ async def fetch_page(
     if len(rows) <= page.limit:
         return rows, None
     rows = rows[: page.limit]
-    return rows, _encode(sort, [getattr(rows[-1], column.key) for column in columns])
+    return rows, _encode(context, [getattr(rows[-1], column.key) for column in columns])
 {%- else %}
     """One page of `query` in a stable order, and the number of rows it matches."""
     count_query = select(func.count()).select_from(query.order_by(None).subquery())
@@ -148,9 +176,58 @@ def _order(columns: list[Column[Any]], descending: bool) -> list[UnaryExpression
 {%- if cursor %}
 
 
-def _encode(sort: str, values: list[Any]) -> str:
-    data = json.dumps([sort, *to_jsonable_python(values)], separators=(",", ":"))
-    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+def _context(model: type[SQLModel], sort: str, page: PageQuery, scope: object) -> bytes:
+    """What a cursor is bound to: its list (entity and scope), its sort and its filter values."""
+    chooser = {*PageQuery.model_fields, "sort"}
+    filters = page.model_dump(mode="json", exclude=chooser, exclude_none=True)
+    bound = [inspect(model).local_table.name, str(scope), sort, filters]
+    return hashlib.sha256(json.dumps(bound, sort_keys=True).encode()).digest()
+
+
+@cache
+def _keys() -> tuple[bytes, bytes]:
+    """The encryption key and the signing key, both derived from the one secret."""
+    settings = get_settings()
+    given = settings.cursor_secret
+    secret = given.get_secret_value() if given else settings.database_url
+    root = hashlib.sha256(b"cursor secret:" + secret.encode()).digest()
+    return hmac.digest(root, b"encrypt", "sha256"), hmac.digest(root, b"sign", "sha256")
+
+
+def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = range(-(-length // 32))
+    stream = b"".join(hmac.digest(key, nonce + n.to_bytes(4, "big"), "sha256") for n in blocks)
+    return stream[:length]
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
+
+
+def _tag(key: bytes, context: bytes, sealed: bytes) -> bytes:
+    return hmac.digest(key, context + sealed, "sha256")[:TAG_BYTES]
+
+
+def _encode(context: bytes, values: list[Any]) -> str:
+    encrypt_key, sign_key = _keys()
+    plain = json.dumps(to_jsonable_python(values), separators=(",", ":")).encode()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    sealed = nonce + _xor(plain, _keystream(encrypt_key, nonce, len(plain)))
+    token = sealed + _tag(sign_key, context, sealed)
+    return base64.urlsafe_b64encode(token).decode().rstrip("=")
+
+
+def _open(cursor: str, context: bytes) -> Any:
+    """The values a cursor holds, if the service made it for this list; ValueError otherwise."""
+    encrypt_key, sign_key = _keys()
+    padded = cursor + "=" * (-len(cursor) % 4)
+    token = base64.b64decode(padded, altchars=b"-_", validate=True)
+    sealed, tag = token[:-TAG_BYTES], token[-TAG_BYTES:]
+    # Checked before anything is parsed: what was not signed here is never read.
+    if len(sealed) < NONCE_BYTES or not hmac.compare_digest(tag, _tag(sign_key, context, sealed)):
+        raise ValueError("not a cursor of this list")
+    nonce, encrypted = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+    return json.loads(_xor(encrypted, _keystream(encrypt_key, nonce, len(encrypted))))
 
 
 def _after(
@@ -190,17 +267,19 @@ def _key_type(model: type[SQLModel], key: str) -> TypeAdapter[Any]:
     return TypeAdapter(key_type)
 
 
-def _decode(cursor: str, sort: str, model: type[SQLModel], columns: list[Column[Any]]) -> list[Any]:
+def _decode(
+    cursor: str, context: bytes, model: type[SQLModel], columns: list[Column[Any]]
+) -> list[Any]:
     """The sort key a cursor holds, checked against the columns it must fit; 422 otherwise."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.b64decode(padded, altchars=b"-_", validate=True))
-        if not isinstance(data, list) or data[:1] != [sort] or len(data) != len(columns) + 1:
-            raise ValueError("the cursor belongs to another sort order")
-        pairs = zip(columns, data[1:], strict=True)
+        values = _open(cursor, context)
+        # Signed by this service, yet checked as strictly as input: a cursor issued by an
+        # older version, or under a secret that leaked, must not reach the database unchecked.
+        if not isinstance(values, list) or len(values) != len(columns):
+            raise ValueError("the cursor does not fit this sort order")
+        pairs = zip(columns, values, strict=True)
         return [_key_type(model, column.key).validate_python(value) for column, value in pairs]
-    except (ValueError, ValidationError) as error:
+    except (ValueError, ValidationError, OverflowError, RecursionError) as error:
         # Never a 500: a cursor is client input, whether truncated, edited or made up.
-        message = "Invalid cursor: pass the next_cursor of the previous page unchanged, with the same sort"
-        raise UnprocessableError(message, loc=("query", "cursor")) from error
+        raise UnprocessableError(INVALID_CURSOR, loc=("query", "cursor")) from error
 {%- endif %}

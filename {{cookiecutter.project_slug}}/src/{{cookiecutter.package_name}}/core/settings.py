@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import field_validator
+from pydantic import {% if cookiecutter.pagination == "cursor" %}SecretStr, {% endif %}field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Hosting platforms hand out URLs without a driver (`postgres://`, `postgresql://`), which
@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     # No pool in the service: a connection per request (when PgBouncer pools for it).
     db_null_pool: bool = False
     db_echo: bool = False
+{%- if cookiecutter.pagination == "cursor" %}
+    # Signs and encrypts list cursors (core/pagination.py). Every worker and replica must share
+    # it, or a cursor from one is refused by the next: so it is not made up per process. Unset,
+    # it is derived from DATABASE_URL, which every worker shares and whose password keeps it
+    # secret; set it where the URL has no password, and change it to void all cursors out there.
+    cursor_secret: SecretStr | None = None
+{%- endif %}
 
     @field_validator("database_url")
     @classmethod

@@ -92,7 +92,10 @@ IsoDate = Annotated[date, BeforeValidator(_iso_only)]
 
 def _in_utc(value: datetime) -> datetime:
     # Stored as UTC: shown as UTC from the first response on, as every later read shows it.
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is past the last year Python has
+        raise ValueError("The time is out of range once converted to UTC") from None
 
 
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_in_utc)]

@@ -41,7 +41,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
     # Their own list's filters and sort keys. Sorting by one of their fields reads this side's
     # links first (the link table's key finds them), then sorts the rows they join.
     statement = filtered(statement, {{ O }}, page)
+{%- if cookiecutter.pagination == "cursor" %}
+    # A cursor of this {{ this.label }}'s list serves no other.
+{{ "rows, after = await fetch_page" | call_line(["session", "statement", O, "page", "page.sort", "scope=(%s, %s_id)" % (('"' ~ this.name ~ '"'), this.name)]) }}
+{%- else %}
     rows, after = await fetch_page(session, statement, {{ O }}, page, page.sort)
+{%- endif %}
     # The links of this page's rows: one more query, whatever the page size.
     ids = [row.id for row in rows]
 {{ ("links = select(%s).where" % L) | call_line(["col(%s.%s_id).in_(ids)" % (L, other.name)]) }}
