@@ -7,22 +7,19 @@ A page ends with the sort key of its last row, and the next page starts strictly
 it. Unlike an offset, that position stays put while rows are added or removed before it,
 and the database seeks to it instead of reading and discarding every row it skips.
 
-A cursor is opaque and only the service can make one: its sort key is encrypted (a sort
-value may be an email, and URLs end up in logs) and signed together with the list it
-belongs to (the entity, the sort, every filter value, and the parent of a nested list).
-So anything the service did not issue, or issued for another list, fails the signature
-check and is answered 422, before a byte of it is parsed; and a client that changes its
-filters or sort mid-way gets told so, instead of a page that silently skips or repeats
-rows. The construction is the textbook encrypt-then-MAC from the standard library alone:
-HMAC-SHA256 as the keystream of a counter mode and as the MAC, with keys derived from
-CURSOR_SECRET (see core/settings.py).
+A cursor is signed together with the list it belongs to (the entity, the sort, every filter
+value, and the parent of a nested list), with HMAC-SHA256 and a key from CURSOR_SECRET (see
+core/settings.py). Anything the service did not issue, or issued for another list, fails the
+signature check and is answered 422 before a byte of it is parsed; a client that changes its
+filters or sort mid-way is told so, instead of getting a page that skips or repeats rows.
+It is signed, not encrypted: it holds the last row's sort values, which that client was just
+shown; hiding them would take a cipher, which the standard library does not have.
 """
 
 import base64
 import hashlib
 import hmac
 import json
-import secrets
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar
 {%- if not int_ids %}
@@ -61,7 +58,6 @@ MAX_LIMIT = 100
 {%- if cursor %}
 # Room for the longest sort key (a long text value) once encoded.
 MAX_CURSOR_LENGTH = 2048
-NONCE_BYTES = 12
 TAG_BYTES = 16
 INVALID_CURSOR = (
     "Invalid cursor: pass the next_cursor of the previous page unchanged, "
@@ -185,49 +181,33 @@ def _context(model: type[SQLModel], sort: str, page: PageQuery, scope: object) -
 
 
 @cache
-def _keys() -> tuple[bytes, bytes]:
-    """The encryption key and the signing key, both derived from the one secret."""
+def _key() -> bytes:
+    """The signing key: CURSOR_SECRET, else one derived from DATABASE_URL, which every worker
+    and replica shares (a random key per process would refuse the others' cursors)."""
     settings = get_settings()
     given = settings.cursor_secret
     secret = given.get_secret_value() if given else settings.database_url
-    root = hashlib.sha256(b"cursor secret:" + secret.encode()).digest()
-    return hmac.digest(root, b"encrypt", "sha256"), hmac.digest(root, b"sign", "sha256")
+    return hashlib.sha256(b"cursor secret:" + secret.encode()).digest()
 
 
-def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
-    blocks = range(-(-length // 32))
-    stream = b"".join(hmac.digest(key, nonce + n.to_bytes(4, "big"), "sha256") for n in blocks)
-    return stream[:length]
-
-
-def _xor(data: bytes, stream: bytes) -> bytes:
-    return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
-
-
-def _tag(key: bytes, context: bytes, sealed: bytes) -> bytes:
-    return hmac.digest(key, context + sealed, "sha256")[:TAG_BYTES]
+def _tag(context: bytes, data: bytes) -> bytes:
+    return hmac.digest(_key(), context + data, "sha256")[:TAG_BYTES]
 
 
 def _encode(context: bytes, values: list[Any]) -> str:
-    encrypt_key, sign_key = _keys()
-    plain = json.dumps(to_jsonable_python(values), separators=(",", ":")).encode()
-    nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = nonce + _xor(plain, _keystream(encrypt_key, nonce, len(plain)))
-    token = sealed + _tag(sign_key, context, sealed)
-    return base64.urlsafe_b64encode(token).decode().rstrip("=")
+    data = json.dumps(to_jsonable_python(values), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(data + _tag(context, data)).decode().rstrip("=")
 
 
 def _open(cursor: str, context: bytes) -> Any:
     """The values a cursor holds, if the service made it for this list; ValueError otherwise."""
-    encrypt_key, sign_key = _keys()
     padded = cursor + "=" * (-len(cursor) % 4)
     token = base64.b64decode(padded, altchars=b"-_", validate=True)
-    sealed, tag = token[:-TAG_BYTES], token[-TAG_BYTES:]
+    data, tag = token[:-TAG_BYTES], token[-TAG_BYTES:]
     # Checked before anything is parsed: what was not signed here is never read.
-    if len(sealed) < NONCE_BYTES or not hmac.compare_digest(tag, _tag(sign_key, context, sealed)):
+    if len(token) <= TAG_BYTES or not hmac.compare_digest(tag, _tag(context, data)):
         raise ValueError("not a cursor of this list")
-    nonce, encrypted = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
-    return json.loads(_xor(encrypted, _keystream(encrypt_key, nonce, len(encrypted))))
+    return json.loads(data)
 
 
 def _after(

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     db_null_pool: bool = False
     db_echo: bool = False
 {%- if cookiecutter.pagination == "cursor" %}
-    # Signs and encrypts list cursors (core/pagination.py). Every worker and replica must share
+    # Signs list cursors (core/pagination.py). Every worker and replica must share
     # it, or a cursor from one is refused by the next: so it is not made up per process. Unset,
     # it is derived from DATABASE_URL, which every worker shares and whose password keeps it
     # secret; set it where the URL has no password, and change it to void all cursors out there.
