@@ -369,6 +369,28 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
 {%- endif %}
 
 
+{%- if soft %}
+{%- for f in entity.references if not f.optional %}
+{%- set T = plan.entity(f.target) %}
+
+
+{{ ("test_a_%s_comes_back_only_after_its_%s" % (e, f.name)) | def_line(["client: AsyncClient"], "None") }}
+    target = await new_{{ f.target }}(client)
+    created = await new_{{ e }}(client, {{ f.column }}=target["id"])
+    url, parent_url = f"{URL}/{created['id']}", f"/api/v1/{{ T.route }}/{target['id']}"
+    assert (await client.delete(url)).status_code == 204
+    assert (await client.delete(parent_url)).status_code == 204
+    refused = await client.post(f"{url}/restore")
+    assert refused.status_code == 409
+    assert "{{ f.column }}" in detail(refused)
+    assert (await client.get(URL)).status_code == 200
+    assert (await client.post(f"{parent_url}/restore")).status_code == 200
+    assert (await client.post(f"{url}/restore")).status_code == 200
+    assert (await client.get(url)).json()["{{ f.name }}"]["id"] == target["id"]
+{%- endfor %}
+{%- endif %}
+
+
 {{ ("test_bulk_create_" ~ entity.plural ~ "_is_all_or_nothing") | def_line(["client: AsyncClient"], "None") }}
     bodies = [await unique_body(client) for _ in range(3)]
     # Rows the bodies point at may be of this entity too (a tree).

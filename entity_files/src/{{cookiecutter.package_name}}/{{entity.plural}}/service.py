@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {% set _ = imports.append(("..core.errors", ["ConflictError"])) -%}
 {% if refs %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% set _ = imports.append(("..core.tables", ["embedded"])) %}{% endif -%}
 {% for target in targets if target != e %}{% set T = plan.entity(target) %}{% set _ = imports.append(("..%s.models" % T.plural, [T.class_name])) %}{% endfor -%}
-{% set _ = imports.append(("..core.references", ["refuse_if_referenced"] + (["soft_delete_cascading"] if soft else []))) -%}
+{% set _ = imports.append(("..core.references", ["refuse_if_referenced"] + (["refuse_if_parent_deleted", "soft_delete_cascading"] if soft else []))) -%}
 {{ imports | import_block }}
 
 {% if refs -%}
@@ -163,7 +163,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 {{ ("restore_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], E) }}
-    """Bring a soft-deleted {{ entity.label }} back, unless its unique values were taken meanwhile."""
+    """Bring a soft-deleted {{ entity.label }} back, unless a row it needs is deleted or its unique
+    values were taken meanwhile."""
+    await refuse_if_parent_deleted(session, {{ E }}, {{ e }}_id, "{{ entity.label | capitalize }}")
 {{ ("statement = update(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_not(None)" % E]) }}
     try:
         result = await session.exec(statement.values(deleted_at=None))

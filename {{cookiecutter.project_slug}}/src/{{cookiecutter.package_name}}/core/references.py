@@ -56,6 +56,29 @@ async def soft_delete_cascading(
             await soft_delete_cascading(session, referring, found, deleted_at)
 
 
+async def refuse_if_parent_deleted(
+    session: AsyncSession, model: type[SQLModel], row_id: Any, label: str
+) -> None:
+    """A 409 when a row to restore needs (NOT NULL) a row that is deleted itself: a live row
+    must never point at a deleted one it needs, which every read would embed."""
+    table = _table(model)
+    for key in table.foreign_keys:
+        parent = key.column.table
+        if key.parent.nullable or "deleted_at" not in parent.c:
+            continue
+        query = (
+            select(parent.c.id)
+            .join_from(table, parent, key.parent == key.column)
+            .where(table.c.id == row_id, parent.c.deleted_at.is_not(None))
+        )
+        deleted = (await session.exec(query)).first()
+        if deleted is not None:
+            raise ConflictError(
+                f"{label} {row_id} needs {parent.name} {deleted} ({key.parent.name}), which is deleted: "
+                "restore that first"
+            )
+
+
 def _table(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 

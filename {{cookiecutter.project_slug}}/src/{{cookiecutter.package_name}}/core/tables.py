@@ -29,8 +29,9 @@ metadata = SQLModel.metadata
 # PostgreSQL cuts identifiers at 63 bytes; longer index names get a hash instead.
 MAX_NAME_LENGTH = 63
 
-# JSONB on PostgreSQL (indexable, compact), plain JSON elsewhere.
-JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
+# JSONB on PostgreSQL (indexable, compact), plain JSON elsewhere. A None is SQL NULL, as in
+# every other optional column (not the JSON value null, which `IS NULL` would not find).
+JSON_VALUE = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 # The database's clock, for rows that SQL inserts without created_at and updated_at (UTC;
 # SQLite writes it without an offset, and reads take it as UTC).
 NOW = text("CURRENT_TIMESTAMP")
