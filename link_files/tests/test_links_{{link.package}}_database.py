@@ -32,7 +32,7 @@ TABLE = table(DECLARED.name, *(column(c.name, c.type) for c in DECLARED.c))
 {{ "REQUIRED_COLUMNS: list[str]" | assignment(required | map("quoted") | list, "[]") }}
 # The declared defaults, which the database fills in for a row that SQL inserts without them.
 {%- set defaults = [] %}
-{%- for f in link.fields if f.has_default %}{% set _ = defaults.append('"%s": %s' % (f.column, (f.default | quoted) if f.default is string else (f.default | pyrepr))) %}{% endfor %}
+{%- for f in link.fields if f.has_default %}{% set _ = defaults.append('"%s": %s' % (f.column, f.default_json)) %}{% endfor %}
 {{ "DEFAULTS: dict[str, Any]" | assignment(defaults, "{}") }}
 # (column, value) pairs the database refuses: each breaks a CHECK constraint, or the column's
 # type where the database enforces it.
