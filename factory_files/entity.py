@@ -7,7 +7,7 @@
 {%- if scalars %}
     body: dict[str, Any] = {
 {%- for f in scalars %}
-        "{{ f.column }}": {{ f.sample }},
+{{ f.column | dict_item(f.sample) }}
 {%- endfor %}
     }
 {%- else %}

@@ -5,7 +5,7 @@
     n = samples.fresh() if n is None else n
     body: dict[str, Any] = {
 {%- for f in link.fields %}
-        "{{ f.column }}": {{ f.sample }},
+{{ f.column | dict_item(f.sample) }}
 {%- endfor %}
     }
     return body | fields

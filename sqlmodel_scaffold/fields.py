@@ -388,7 +388,7 @@ class Field:
             return f"samples.real(n, {low}, {high})"
         if self.type == "decimal":
             low, high = self.decimal_range
-            return f'samples.decimal(n, {self.scale}, "{low}", "{high}")'
+            return Call("samples.decimal", ["n", str(self.scale), quoted(str(low)), quoted(str(high))])
 
         if self.type == "bool":
             return "n % 2 == 0"

@@ -195,6 +195,14 @@ def keyword_dict(name: str, items: list[str], indent: str = "        ") -> str:
     return _layout(f"{indent}{name}={{", items, "},", indent=indent, hug=False)
 
 
+def dict_item(key: str, value: str, indent: str = "        ") -> str:
+    """`"key": value,` on a line of its own in a dict literal; a call too long for it is split."""
+    line = f"{indent}{quoted(key)}: {value},"
+    if len(line) <= LINE_LENGTH or not isinstance(value, Call):
+        return line
+    return _layout(f"{indent}{quoted(key)}: {value.head}(", value.args, "),", indent=indent)
+
+
 def wrapped(head: str, inner: str, brackets: str, indent: str = "    ") -> str:
     """`head {inner}`, or the inner part on its own line between the brackets, as ruff lays out
     a comprehension that does not fit."""
@@ -220,4 +228,5 @@ FILTERS = {
     "call_line": call_line,
     "call": Call,
     "keyword_dict": keyword_dict,
+    "dict_item": dict_item,
 }

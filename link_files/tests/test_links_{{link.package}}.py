@@ -7,7 +7,10 @@ from typing import Any
 
 from httpx import AsyncClient
 
-{{ [("conftest", ["MISSING_ID", "StatementCounter"]), ("factories", ["new_" ~ left.name, "new_" ~ right.name, left.name ~ "_body", right.name ~ "_body"] + ([link.package ~ "_link_body"] if link.fields else [])), ("samples", ["same"])] | import_block }}
+{#- `same` compares link fields, and the values an equality filter of either side lists. #}
+{%- set equal_filters = [] %}
+{%- for side in (left, right) %}{% for f in side.fields if not f.is_reference %}{% for param, op in f.filters if op == "eq" %}{% set _ = equal_filters.append(param) %}{% endfor %}{% endfor %}{% endfor %}
+{{ ([("conftest", ["MISSING_ID", "StatementCounter"]), ("factories", ["new_" ~ left.name, "new_" ~ right.name, left.name ~ "_body", right.name ~ "_body"] + ([link.package ~ "_link_body"] if link.fields else []))] + ([("samples", ["same"])] if link.fields or equal_filters else [])) | import_block }}
 
 LEFT_URL = "/api/v1/{{ left.route }}"
 RIGHT_URL = "/api/v1/{{ right.route }}"

@@ -72,7 +72,9 @@ async def test_json_nesting_is_bounded(client: AsyncClient) -> None:
     deepest = await {{ entity.name }}_body(client) | {field: nested(MAX_JSON_DEPTH)}
     created = await client.post(url, json=deepest)
     assert created.status_code == 201, created.text
+{%- if not f.hidden %}
     assert created.json()[field] == deepest[field]
+{%- endif %}
     too_deep = deepest | {field: nested(MAX_JSON_DEPTH + 1)}
     assert (await client.post(url, json=too_deep)).status_code == 422
     unparsable = '{"{{ f.column }}": ' + '{"a": ' * 100_000 + "1" + "}" * 100_001

@@ -165,7 +165,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {{ ("restore_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], E) }}
     """Bring a soft-deleted {{ entity.label }} back, unless a row it needs is deleted or its unique
     values were taken meanwhile."""
-    await refuse_if_parent_deleted(session, {{ E }}, {{ e }}_id, "{{ entity.label | capitalize }}")
+{{ "await refuse_if_parent_deleted" | call_line(["session", E, e ~ "_id", entity.label | capitalize | quoted]) }}
 {{ ("statement = update(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_not(None)" % E]) }}
     try:
         result = await session.exec(statement.values(deleted_at=None))
