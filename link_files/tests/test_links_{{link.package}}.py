@@ -1,15 +1,15 @@
 {%- set left, right = link.left, link.right -%}
 {%- set required = link.fields | selectattr("required") | list -%}
 {%- set cursor = cookiecutter.pagination == "cursor" -%}
+{#- `same` compares link fields, and the values an equality filter of either side lists. -#}
+{%- set equal_filters = [] -%}
+{%- for side in (left, right) %}{% for f in side.fields if not f.is_reference %}{% for param, op in f.filters if op == "eq" %}{% set _ = equal_filters.append(param) %}{% endfor %}{% endfor %}{% endfor -%}
 """The {{ left.label }}-{{ right.label }} link, end to end: link, list both sides, change its fields, unlink."""
 
 from typing import Any
 
 from httpx import AsyncClient
 
-{#- `same` compares link fields, and the values an equality filter of either side lists. #}
-{%- set equal_filters = [] %}
-{%- for side in (left, right) %}{% for f in side.fields if not f.is_reference %}{% for param, op in f.filters if op == "eq" %}{% set _ = equal_filters.append(param) %}{% endfor %}{% endfor %}{% endfor %}
 {{ ([("conftest", ["MISSING_ID", "StatementCounter"]), ("factories", ["new_" ~ left.name, "new_" ~ right.name, left.name ~ "_body", right.name ~ "_body"] + ([link.package ~ "_link_body"] if link.fields else []))] + ([("samples", ["same"])] if link.fields or equal_filters else [])) | import_block }}
 
 LEFT_URL = "/api/v1/{{ left.route }}"
