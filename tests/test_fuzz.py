@@ -64,7 +64,7 @@ def test_renders_and_lints(fuzzed: tuple[Example, Path], mypy_cache: Path) -> No
 
 
 def _suite(chosen: Example, path: Path, env: dict[str, str]) -> str:
-    output = _check(chosen, ["pytest", "-q", "-p", "no:cacheprovider", "-x"], path, env)
+    output = _check(chosen, ["pytest", "-p", "no:cacheprovider", "-x"], path, env)
     assert re.search(r"\d+ passed", output) and " failed" not in output
     return output
 

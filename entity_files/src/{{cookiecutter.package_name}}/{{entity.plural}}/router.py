@@ -105,7 +105,8 @@ DELETE_ERRORS: dict[int | str, dict[str, object]] = {
 
 {{ "@router.post" | call_line(['"/%s/restore"' % ID, "responses={**NOT_FOUND, **CONFLICT}", "response_model=" ~ R], indent="") }}
 {{ ("restore_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], E) }}
-    """Bring back a deleted {{ entity.label }}; 409 if its unique values were taken meanwhile."""
+    """Bring back a deleted {{ entity.label }} (a live one is answered as it is); 409 if a row it
+    needs is deleted, or its unique values were taken meanwhile."""
     return await service.restore_{{ e }}(session, {{ e }}_id)
 {%- endif %}
 {%- if tree %}

@@ -177,7 +177,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
         message = f"{{ entity.label | capitalize }} { {{- e }}_id} cannot come back: {taken}"
         raise ConflictError(message) from error
     if result.rowcount == 0:
-        raise NotFoundError(f"No deleted {{ entity.label }} { {{- e }}_id}")
+        # No deleted row: a live one is restored already (a restore repeated is no error), and
+        # a missing one is a 404.
+        return await get_{{ e }}(session, {{ e }}_id)
     await session.commit()
     return await get_{{ e }}(session, {{ e }}_id)
 {%- endif %}
