@@ -26,6 +26,8 @@ MAX_PRECISION = 38
 FEW_VALUES = ("bool", "enum")
 # A unique number must allow this many values: the generated tests make rows by the dozen.
 MIN_UNIQUE_VALUES = 100
+# Characters the generated tests' samples use where a prefix does not fit (tests/samples.py).
+SAMPLE_CHARACTERS = 36
 RESERVED_FIELD_NAMES = {"id", "created_at", "updated_at", "deleted_at", "metadata", "registry"}
 # Query parameters every list takes; a field of that name could not be filtered.
 PAGE_PARAMETERS = {"limit", "offset", "cursor", "sort"}
@@ -252,7 +254,7 @@ def _check(field: Field, where: str, entity: bool) -> None:
         raise AnswerError(f"{where}: unique does not apply to {kind}; remove it")
     if field.unique and (values := _whole_values(field)) is not None and values < MIN_UNIQUE_VALUES:
         raise AnswerError(
-            f"{where}: unique, but its bounds allow only {values} values, too few for the rows the generated "
+            f"{where}: unique, but its bounds or length allow only {values} values, too few for the rows the generated "
             f"tests make; allow at least {MIN_UNIQUE_VALUES} or remove 'unique'"
         )
     if field.unique and field.has_default:
@@ -287,6 +289,10 @@ def _whole_values(field: Field) -> int | None:
         return int((high - low).scaleb(field.scale or 0)) + 1
     if field.type in ("int", "bigint") and field.minimum is not None and field.maximum is not None:
         return int(field.maximum - field.minimum) + 1
+    if field.type == "str" and field.length is not None:
+        # What the test samples write in it: digits and lowercase letters, which every
+        # collation sorts alike.
+        return int(SAMPLE_CHARACTERS**field.length)
     return None
 
 

@@ -554,7 +554,8 @@ def test_in_dependency_order_puts_referenced_entities_first() -> None:
         ('line { note: str? unique = "x" }', "", "line.note: a unique field cannot have a default"),
         ("line { rank: int = 0 unique }", "", "remove the default or 'unique'"),
         ("line { kind: enum(a|b) unique }", "", "line.kind: unique does not apply to an enum"),
-        ("line { slot: int >= 1 <= 10 unique }", "", "line.slot: unique, but its bounds allow only 10 values"),
+        ("line { slot: int >= 1 <= 10 unique }", "", "line.slot: unique, but its bounds or length allow only 10"),
+        ("line { code: str(1) unique }", "", "line.code: unique, but its bounds or length allow only 36 values"),
         ("line { share: decimal(3,2) >= 0 <= 0.5 unique }", "", "allow only 51 values"),
         # composite uniques that could hold a handful of rows, or always hold
         ("line { a: bool, b: enum(x|y), unique(a, b) }", "", "allows only a few rows, since every field"),

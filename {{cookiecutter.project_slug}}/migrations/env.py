@@ -1,6 +1,7 @@
 """How Alembic reaches the database: standalone from the shell, or on a connection the tests pass."""
 
 import asyncio
+import os
 import shlex
 import sys
 import warnings
@@ -41,6 +42,12 @@ async def run_standalone() -> str | None:
     """Migrate DATABASE_URL; return why it could not be reached, or None."""
     # The app's own engine settings (SQLite pragmas, timeouts), for DATABASE_URL.
     engine = create_engine(get_settings())
+    folder = missing_folder(engine.url)
+    if folder is not None:
+        # Said before connecting: aiosqlite's thread would report the failure after the loop ends.
+        await engine.dispose()
+        missing = FileNotFoundError(f"unable to open database file in {folder}")
+        return unreachable(engine.url, missing)
     try:
         try:
             connection = await engine.connect()
@@ -54,6 +61,14 @@ async def run_standalone() -> str | None:
     finally:
         await engine.dispose()
     return None
+
+
+def missing_folder(url: URL) -> str | None:
+    """The folder a SQLite database file would be in, when it does not exist."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    folder = os.path.dirname(url.database or "") or "."
+    return None if os.path.isdir(folder) else folder
 
 
 def unreachable(url: URL, error: Exception) -> str:

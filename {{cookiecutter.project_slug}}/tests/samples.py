@@ -2,12 +2,14 @@
 
 import itertools
 import math
+import string
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 OFFSET = timezone(timedelta(hours=2))
+ALPHABET = string.digits + string.ascii_lowercase
 # How many distinct numbers a sample range spans at least, where the bounds leave it open.
 SPREAD = 1000
 _numbers = itertools.count(1)
@@ -19,9 +21,17 @@ def fresh() -> int:
 
 
 def text(prefix: str, n: int, limit: int) -> str:
-    """`Title 7`, cut to fit `limit` characters while staying unique."""
+    """`Title 7`, or where that is too long `n` in digits and lowercase letters (36 values a
+    character, in the same order under any collation), cut to fit `limit` characters."""
     value = f"{prefix} {n}"
-    return value if len(value) <= limit else str(n)[-limit:]
+    if len(value) <= limit:
+        return value
+    digits = ""
+    while True:
+        n, digit = divmod(n, len(ALPHABET))
+        digits = ALPHABET[digit] + digits
+        if n == 0:
+            return digits[-limit:]
 
 
 def number(n: int, low: float | None = None, high: float | None = None) -> int:
