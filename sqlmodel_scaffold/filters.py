@@ -145,12 +145,6 @@ def _one_per_line(items: list[str], indent: str) -> str:
     )
 
 
-def tuple_literal(groups: Iterable[Iterable[str]]) -> str:
-    """`(("isbn",), ("member_id", "book_id"))`: a tuple of string tuples, as ruff writes it."""
-    inner = [_tuple([quoted(name) for name in group]) for group in groups]
-    return _tuple(inner)
-
-
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
@@ -220,7 +214,6 @@ FILTERS = {
     "string_tuple": string_tuple,
     "string_tuple_raw": string_tuple_raw,
     "index_name": index_name,
-    "tuple_literal": tuple_literal,
     "quoted": quoted,
     "pyrepr": python_literal,
     "import_block": import_block,
