@@ -97,6 +97,7 @@ def upgrade() -> None:
 {%- if soft %}
         sa.Column("deleted_at", TIMESTAMP, nullable=True),
 {%- endif %}
+        sa.Column("row_version", sa.Integer(), nullable=False, server_default=sa.text("1")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_{{ entity.table }}")),
 {%- for f in entity.references %}
 {{- foreign_key(entity.table, f.column, f.target, f.ondelete) }}

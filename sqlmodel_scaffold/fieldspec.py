@@ -28,7 +28,7 @@ FEW_VALUES = ("bool", "enum")
 MIN_UNIQUE_VALUES = 100
 # Characters the generated tests' samples use where a prefix does not fit (tests/samples.py).
 SAMPLE_CHARACTERS = 36
-RESERVED_FIELD_NAMES = {"id", "created_at", "updated_at", "deleted_at", "metadata", "registry"}
+RESERVED_FIELD_NAMES = {"id", "created_at", "updated_at", "deleted_at", "row_version", "metadata", "registry"}
 # Query parameters every list takes; a field of that name could not be filtered.
 PAGE_PARAMETERS = {"limit", "offset", "cursor", "sort"}
 # Attributes pydantic's BaseModel already has.

@@ -436,6 +436,7 @@ def test_in_dependency_order_puts_referenced_entities_first() -> None:
         ("book { created_at: datetime }", "", "book.created_at: 'created_at' is a name every table"),
         ("book { updated_at: datetime }", "", "book.updated_at: 'updated_at' is a name every table"),
         ("book { deleted_at: datetime? }", "", "'deleted_at' is a name every table or model has already"),
+        ("book { row_version: int }", "", "book.row_version: 'row_version' is a name every table"),
         ("book { class: str }", "", "book.class: 'class' is a Python keyword"),
         ("book { from: date }", "", "book.from: 'from' is a Python keyword"),
         ("book { match: str }", "", "book.match: 'match' is a Python keyword"),

@@ -348,6 +348,30 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     assert (await client.delete(f"{URL}/{created['id']}")).status_code == 404
     listed = (await client.get(URL, params={"limit": 100})).json()["items"]
     assert created["id"] not in [item["id"] for item in listed]
+
+
+{{ ("test_" ~ e ~ "_etag_changes_with_the_row_and_guards_patch_and_delete") | def_line(["client: AsyncClient"], "None") }}
+    created = await new_{{ e }}(client)
+    url = f"{URL}/{created['id']}"
+    etag = (await client.get(url)).headers["ETag"]
+    assert (await client.get(url)).headers["ETag"] == etag
+    changed = await client.patch(url, json={}, headers={"If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    new_etag = changed.headers["ETag"]
+    assert new_etag != etag
+    assert (await client.get(url)).headers["ETag"] == new_etag
+    # Strong comparison (RFC 9110): a weak tag, or one the service never issued, matches nothing.
+    for stale in (etag, f"W/{new_etag}", '"x"', "x", f'"{2**64}"'):
+        refused = await client.patch(url, json={}, headers={"If-Match": stale})
+        assert refused.status_code == 412, stale
+        assert (await client.delete(url, headers={"If-Match": stale})).status_code == 412
+    assert (await client.get(url)).headers["ETag"] == new_etag
+    either = await client.patch(url, json={}, headers={"If-Match": f"{etag}, {new_etag}"})
+    assert either.status_code == 200, either.text
+    current = {"If-Match": either.headers["ETag"]}
+    assert (await client.delete(url, headers=current)).status_code == 204
+    assert (await client.patch(url, json={}, headers={"If-Match": "*"})).status_code == 404
+    assert (await client.delete(url, headers={"If-Match": "*"})).status_code == 404
 {%- if soft %}
 
 
@@ -356,10 +380,14 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     created = await new_{{ e }}(client, **body)
     url = f"{URL}/{created['id']}"
     assert (await client.delete(url)).status_code == 204
+    deleted = (await client.get(f"{URL}/deleted", params={"limit": 100})).json()["items"]
+    assert created["id"] in [item["id"] for item in deleted]
     restored = await client.post(f"{url}/restore")
     assert restored.status_code == 200, restored.text
     assert restored.json()["id"] == created["id"]
-    assert (await client.get(url)).status_code == 200
+    assert (await client.get(url)).headers["ETag"] == restored.headers["ETag"]
+    deleted = (await client.get(f"{URL}/deleted", params={"limit": 100})).json()["items"]
+    assert created["id"] not in [item["id"] for item in deleted]
     again = await client.post(f"{url}/restore")  # live already: the row, as a repeated call gets
     assert again.status_code == 200, again.text
     assert again.json()["id"] == created["id"]
@@ -386,10 +414,32 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     refused = await client.post(f"{url}/restore")
     assert refused.status_code == 409
     assert "{{ f.column }}" in detail(refused)
+    # The deleted rows' list shows what they need, deleted or not.
+    params = {"{{ f.column }}": target["id"]}
+    deleted = await client.get(f"{URL}/deleted", params=params)
+    assert deleted.status_code == 200, deleted.text
+    assert [row["{{ f.name }}"]["id"] for row in deleted.json()["items"]] == [target["id"]]
     assert (await client.get(URL)).status_code == 200
     assert (await client.post(f"{parent_url}/restore")).status_code == 200
     assert (await client.post(f"{url}/restore")).status_code == 200
     assert (await client.get(url)).json()["{{ f.name }}"]["id"] == target["id"]
+{%- endfor %}
+{%- for f in entity.references if f.ondelete == "CASCADE" %}
+{%- set T = plan.entity(f.target) %}
+
+
+{{ ("test_restoring_a_%s_brings_back_the_%s_its_delete_took" % (f.target, entity.plural)) | def_line(["client: AsyncClient"], "None") }}
+    target = await new_{{ f.target }}(client)
+    taken = await new_{{ e }}(client, {{ f.column }}=target["id"])
+    # Deleted before, on its own: it stays deleted.
+    earlier = await new_{{ e }}(client, {{ f.column }}=target["id"])
+    assert (await client.delete(f"{URL}/{earlier['id']}")).status_code == 204
+    parent_url = f"/api/v1/{{ T.route }}/{target['id']}"
+    assert (await client.delete(parent_url)).status_code == 204
+    assert (await client.get(f"{URL}/{taken['id']}")).status_code == 404
+    assert (await client.post(f"{parent_url}/restore")).status_code == 200
+    assert (await client.get(f"{URL}/{taken['id']}")).status_code == 200
+    assert (await client.get(f"{URL}/{earlier['id']}")).status_code == 404
 {%- endfor %}
 {%- endif %}
 

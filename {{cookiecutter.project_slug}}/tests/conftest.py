@@ -29,6 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from {{ cookiecutter.package_name }}.core.database import create_engine, engine, session_factory
 from {{ cookiecutter.package_name }}.core.settings import async_url, get_settings
+from {{ cookiecutter.package_name }}.core.tables import metadata
 from {{ cookiecutter.package_name }}.main import app
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -137,7 +138,7 @@ async def connection(test_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
         try:
             yield connection
         finally:
-            session_factory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+            session_factory.configure(bind=engine, join_transaction_mode="conditional_savepoint")
             await transaction.rollback()
 
 
@@ -146,6 +147,26 @@ async def client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app=app)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+@pytest.fixture
+async def racing_client(test_engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
+    """A client whose requests commit, each on a pooled connection of its own, so that
+    concurrent requests race in the database as they do in production. PostgreSQL only (an
+    in-memory SQLite database is private to one connection); the rows written are removed
+    after the test."""
+    if test_engine.dialect.name != "postgresql":
+        pytest.skip("races run on PostgreSQL: set TEST_DATABASE_URL")
+    session_factory.configure(bind=test_engine)
+    try:
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+    finally:
+        session_factory.configure(bind=engine)
+        tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+        async with test_engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables}"))
 
 
 class StatementCounter:

@@ -10,7 +10,7 @@
 {%- if enums %}{% set _ = std.append(("enum", ["StrEnum"])) %}{% endif -%}
 {%- set _ = std.append(("typing", ["Literal"])) -%}
 {%- if entity.is_tree %}{% set _ = std.append(("typing", ["Optional"])) %}{% endif -%}
-{%- if "object" in types %}{% set _ = std.append(("typing", ["Any"])) %}{% endif -%}
+{%- set _ = std.append(("typing", ["Any"])) -%}
 {%- if uuid or "uuid" in types %}{% set _ = std.append(("uuid", ["UUID"])) %}{% endif -%}
 {%- set third = [("pydantic", ["AwareDatetime"]), ("sqlmodel", ["Field", "SQLModel"])] -%}
 {%- if entity.fields | selectattr("type", "equalto", "json") | selectattr("optional") | list %}{% set _ = third.append(("pydantic", ["JsonValue"])) %}{% endif -%}
@@ -18,13 +18,14 @@
 {%- if "text" in types %}{% set _ = third.append(("sqlalchemy", ["Text"])) %}{% endif -%}
 {%- if "bigint" in types %}{% set _ = third.append(("sqlalchemy", ["BigInteger"])) %}{% endif -%}
 {%- if refs %}{% set _ = third.append(("sqlmodel", ["Relationship"])) %}{% endif -%}
+{%- set _ = third.append(("sqlalchemy.orm", ["declared_attr"])) -%}
 {%- for f in entity.fields if f.sqlalchemy_names %}{% set _ = third.append(("sqlalchemy", f.sqlalchemy_names)) %}{% endfor -%}
 {%- set own = [("..core.pagination", ["PageQuery", "SORT_DESCRIPTION"]), ("..core.tables", ["utc_now"]), ("..core.text", ["AlwaysShown", "StorableInput"])] -%}
 {%- if entity.fields | selectattr("keeps_null") | rejectattr("type", "equalto", "enum") | list %}{% set _ = own.append(("..core.tables", ["null_kept"])) %}{% endif -%}
 {%- if entity.fields | selectattr("type", "equalto", "json") | rejectattr("optional") | list %}{% set _ = own.append(("..core.text", ["RequiredJson"])) %}{% endif -%}
 {%- if entity.unique_groups %}{% set _ = own.append(("..core.tables", ["unique_index"])) %}{% endif -%}
 {%- if entity.sort_indexes or entity.unique_sort_indexes %}{% set _ = own.append(("..core.tables", ["sort_index"])) %}{% endif -%}
-{%- set _ = own.append(("..core.tables", ["NOW"])) -%}
+{%- set _ = own.append(("..core.tables", ["FIRST_VERSION", "NOW", "counts_versions"])) -%}
 {%- for module, names in entity.table_imports %}{% set _ = (third if module == "sqlalchemy" else own).append((module if module == "sqlalchemy" else ".." ~ module, names)) %}{% endfor -%}
 {%- if enums %}{% set _ = own.append(("..core.tables", ["enum_column"])) %}{% endif -%}
 {%- if "json" in types or "object" in types %}{% set _ = own.append(("..core.tables", ["JSON_VALUE"])) %}{% endif -%}
@@ -109,6 +110,9 @@
     # Set by DELETE, cleared by restore; every read skips rows where it is set.
     deleted_at: AwareDatetime | None = None
 {%- endif %}
+    # Counts the row's changes: its ETag (core/etags.py). SQLAlchemy checks it in every UPDATE
+    # it writes, so a change that another request made meanwhile is never overwritten.
+    row_version: int = Field(default=1, sa_column_kwargs={"server_default": FIRST_VERSION})
 {%- for f in refs %}
 {%- set T = plan.entity(f.target) %}
 {%- set kwargs = ['"lazy": "raise"'] %}
@@ -128,6 +132,10 @@
 {{ "sa_relationship_kwargs" | keyword_dict(kwargs) }}
     )
 {%- endfor %}
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return counts_versions(cls)
 
 
 {{ (E ~ "Create") | class_line([E ~ "Base", "StorableInput"]) }}

@@ -30,10 +30,10 @@ validates and serialises them once, straight from their attributes, into that mo
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import Field
 
-{% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
+{% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.etags", ["PRECONDITION_FAILED", "IfMatch", "tag"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
 
 {% for parent, f in parents %}{% set _ = imports.append(("..%s.service" % parent.plural, ["get_" ~ parent.name])) %}{% set _ = imports.append((".models", [E ~ "QueryOf" ~ parent.class_name])) %}{% endfor -%}
 {{ imports | import_block }}
@@ -63,9 +63,11 @@ DELETE_ERRORS: dict[int | str, dict[str, object]] = {
 
 
 {{ "@router.post" | call_line(['""', "status_code=status.HTTP_201_CREATED", "responses=WRITE_ERRORS", "response_model=" ~ R], indent="") }}
-{{ ("create_" ~ e) | def_line(["data: %sCreate" % E, "session: SessionDep"], E) }}
+{{ ("create_" ~ e) | def_line(["data: %sCreate" % E, "session: SessionDep", "response: Response"], E) }}
     """Create {{ entity.article }}."""
-    return await service.create_{{ e }}(session, data)
+    item = await service.create_{{ e }}(session, data)
+    tag(response, item.row_version)
+    return item
 
 
 {{ "@router.post" | call_line(['"/bulk"', "status_code=status.HTTP_201_CREATED", "responses=WRITE_ERRORS", "response_model=list[%s]" % R], indent="") }}
@@ -78,36 +80,52 @@ DELETE_ERRORS: dict[int | str, dict[str, object]] = {
 {{ ("list_" ~ entity.plural) | def_line(["query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % E) }}
     """A page of {{ entity.plural | replace("_", " ") }}, filtered and sorted."""
 {{ page_of(E, "service.list_" ~ entity.plural, ["session", "query"], "query") }}
+{%- if soft %}
+
+
+{{ "@router.get" | call_line(['"/deleted"', "response_model=Page[%s]" % R], indent="") }}
+{{ ("list_deleted_" ~ entity.plural) | def_line(["query: Annotated[%sQuery, Query()]" % E, "session: SessionDep"], "Page[%s]" % E) }}
+    """A page of deleted {{ entity.plural | replace("_", " ") }}, which `POST /{id}/restore` brings back."""
+{{ page_of(E, "service.list_" ~ entity.plural, ["session", "query", "deleted=True"], "query") }}
+{%- endif %}
 
 
 {{ "@router.get" | call_line(['"/%s"' % ID, "responses=NOT_FOUND", "response_model=" ~ R], indent="") }}
-{{ ("get_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], E) }}
-    """One {{ entity.label }}{% if entity.references %}, with the rows it references{% endif %}."""
-    return await service.get_{{ e }}(session, {{ e }}_id)
+{{ ("get_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep", "response: Response"], E) }}
+    """One {{ entity.label }}{% if entity.references %}, with the rows it references{% endif %}; its ETag in the header."""
+    item = await service.get_{{ e }}(session, {{ e }}_id)
+    tag(response, item.row_version)
+    return item
 
 
-{{ "@router.patch" | call_line(['"/%s"' % ID, "responses={**NOT_FOUND, **WRITE_ERRORS}", "response_model=" ~ R], indent="") }}
-{{ ("update_" ~ e) | def_line([e ~ "_id: IdPath", "data: %sUpdate" % E, "session: SessionDep"], E) }}
-    """Change the fields given; the others stay as they are."""
-{{ ("return await service.update_" ~ e) | call_line(["session", e ~ "_id", "data"]) }}
+{{ "@router.patch" | call_line(['"/%s"' % ID, "responses={**NOT_FOUND, **WRITE_ERRORS, **PRECONDITION_FAILED}", "response_model=" ~ R], indent="") }}
+{{ ("update_" ~ e) | def_line([e ~ "_id: IdPath", "data: %sUpdate" % E, "session: SessionDep", "response: Response", "if_match: IfMatch = None"], E) }}
+    """Change the fields given; the others stay as they are. With If-Match, only if the row
+    still has one of the ETags it names (else 412)."""
+{{ ("item = await service.update_" ~ e) | call_line(["session", e ~ "_id", "data", "if_match"]) }}
+    tag(response, item.row_version)
+    return item
 
 
 @router.delete(
     "/{{ ID }}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=DELETE_ERRORS,
+    responses={**DELETE_ERRORS, **PRECONDITION_FAILED},
 )
-{{ ("delete_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], "None") }}
-    """Delete {{ entity.article }}{% if soft %} (it can be restored){% endif %}."""
-    await service.delete_{{ e }}(session, {{ e }}_id)
+{{ ("delete_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep", "if_match: IfMatch = None"], "None") }}
+    """Delete {{ entity.article }}{% if soft %} (it can be restored){% endif %}; with If-Match, only if the row still has
+    one of the ETags it names (else 412)."""
+    await service.delete_{{ e }}(session, {{ e }}_id, if_match)
 {%- if soft %}
 
 
 {{ "@router.post" | call_line(['"/%s/restore"' % ID, "responses={**NOT_FOUND, **CONFLICT}", "response_model=" ~ R], indent="") }}
-{{ ("restore_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"], E) }}
-    """Bring back a deleted {{ entity.label }} (a live one is answered as it is); 409 if a row it
-    needs is deleted, or its unique values were taken meanwhile."""
-    return await service.restore_{{ e }}(session, {{ e }}_id)
+{{ ("restore_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep", "response: Response"], E) }}
+    """Bring back a deleted {{ entity.label }} with the rows its delete took along (a live one is
+    answered as it is); 409 if a row they need is deleted, or their unique values were taken."""
+    item = await service.restore_{{ e }}(session, {{ e }}_id)
+    tag(response, item.row_version)
+    return item
 {%- endif %}
 {%- if tree %}
 

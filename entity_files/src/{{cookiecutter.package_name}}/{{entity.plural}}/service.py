@@ -16,15 +16,15 @@
 {{ std | import_block }}
 
 {% endif -%}
-{{ [("sqlalchemy", ["update" if soft else "delete"]), ("sqlalchemy.exc", ["IntegrityError"])] | import_block }}
+{{ (([] if soft else [("sqlalchemy", ["delete"])]) + [("sqlalchemy.exc", ["IntegrityError"])]) | import_block }}
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-{% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
+{% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.etags", ["precondition_failed", "refuse_if_changed", "versions"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
 {% set _ = imports.append(("..core.errors", ["ConflictError"])) -%}
 {% if refs %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% set _ = imports.append(("..core.tables", ["embedded"])) %}{% endif -%}
 {% for target in targets if target != e %}{% set T = plan.entity(target) %}{% set _ = imports.append(("..%s.models" % T.plural, [T.class_name])) %}{% endfor -%}
-{% set _ = imports.append(("..core.references", ["refuse_if_referenced"] + (["refuse_if_parent_deleted", "soft_delete_cascading"] if soft else []))) -%}
+{% set _ = imports.append(("..core.references", ((["live_rows"] if refs else []) + ["restore", "soft_delete"] if soft else ["refuse_if_referenced"]) + (["lock_tree_moves", "refuse_cycle"] if tree else []))) -%}
 {{ imports | import_block }}
 
 {% if refs -%}
@@ -37,30 +37,53 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- set _ = embeds.append("embedded(%s.%s%s)" % (E, f.name, ", live_only=True" if soft else "")) %}
 {%- endfor %}
 {{ "EMBED" | assignment(embeds) }}
+{%- if soft %}
+# The deleted rows' list shows what they reference, deleted or not (a restore needs it back).
+{%- set embeds = [] %}
+{%- for f in refs %}{% set _ = embeds.append("embedded(%s.%s)" % (E, f.name)) %}{% endfor %}
+{{ "EMBED_DELETED" | assignment(embeds) }}
+{%- endif %}
 {% endif -%}
 # The column groups that must be unique, to name the bulk item that broke one.
 {{ "UNIQUE" | assignment(entity.unique_groups | map("string_tuple") | list) }}
 
 
-{{ ("get_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], E) }}
+{{ ("get_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "lock: bool = False"], E) }}
+    """The {{ entity.label }}{% if soft %}, unless deleted{% endif %}; `lock` holds it (FOR UPDATE) until the transaction ends."""
 {%- if soft %}
 {{ ("statement = select(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_(None)" % E]) }}
-    found = (await session.exec(statement{% if refs %}.options(*EMBED){% endif %})).first()
 {%- else %}
-    found = await session.get({{ E }}, {{ e }}_id{% if refs %}, options=EMBED{% endif %})
+{{ ("statement = select(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e)]) }}
 {%- endif %}
+    if lock:
+        statement = statement.with_for_update(of={{ E }})
+    found = (await session.exec(statement{% if refs %}.options(*EMBED){% endif %})).first()
     if found is None:
         raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
     return found
 
 
-{{ ("list_" ~ entity.plural) | def_line(["session: AsyncSession", "query: " ~ E ~ "Query"], "tuple[list[%s], %s]" % (E, AFTER)) }}
-    statement = select({{ E }}){% if refs %}.options(*EMBED){% endif %}
+{{ ("list_" ~ entity.plural) | def_line(["session: AsyncSession", "query: " ~ E ~ "Query"] + (["deleted: bool = False"] if soft else []), "tuple[list[%s], %s]" % (E, AFTER)) }}
 {%- if soft %}
-    statement = statement.where(col({{ E }}.deleted_at).is_(None))
+    """A page of the live {{ entity.plural | replace("_", " ") }}, or of the deleted ones (which a restore brings back)."""
+{%- endif %}
+{%- if soft and refs %}
+    statement = select({{ E }}).options(*(EMBED_DELETED if deleted else EMBED))
+{%- else %}
+    statement = select({{ E }}){% if refs %}.options(*EMBED){% endif %}
+{%- endif %}
+{%- if soft %}
+    deleted_at = col({{ E }}.deleted_at)
+    statement = statement.where(deleted_at.is_not(None) if deleted else deleted_at.is_(None))
 {%- endif %}
     statement = filtered(statement, {{ E }}, query)
+{%- if soft and cookiecutter.pagination == "cursor" %}
+    # A cursor of the deleted rows' list is no cursor of the live rows' list.
+    scope = "deleted" if deleted else None
+{{ "return await fetch_page" | call_line(["session", "statement", E, "query", "query.sort", "scope"]) }}
+{%- else %}
     return await fetch_page(session, statement, {{ E }}, query, query.sort)
+{%- endif %}
 
 
 {{ ("create_" ~ e) | def_line(["session: AsyncSession", "data: " ~ E ~ "Create"], E) }}
@@ -112,15 +135,27 @@ from sqlmodel.ext.asyncio.session import AsyncSession
     return created
 
 
-{{ ("update_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "data: " ~ E ~ "Update"], E) }}
-    item = await get_{{ e }}(session, {{ e }}_id)
+{{ ("update_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "data: " ~ E ~ "Update", "if_match: str | None = None"], E) }}
+    """Change the fields given; with `if_match`, only if the row's ETag is one it names (core/etags.py)."""
     changes = data.model_dump(exclude_unset=True)
+{%- if tree %}
+    if changes.get("{{ tree.column }}") is not None:
+        await lock_tree_moves(session, {{ E }})
+{%- endif %}
+{%- if refs %}
+    # The rows it will point at are locked before the row itself, in the order a delete locks
+    # them (a row, then the rows under it): locks taken in one order never deadlock.
+{%- endif %}
+{%- for f in refs %}
+{{ ("%s = await _find_%s" % (f.name, f.target)) | call_line(["session", "data.%s" % f.column, '"%s"' % f.column]) }}
+{%- endfor %}
+    item = await get_{{ e }}(session, {{ e }}_id, lock=True)
+    refuse_if_changed(if_match, item.row_version, f"{{ entity.label | capitalize }} { {{- e }}_id}")
 {%- for f in refs %}
     if "{{ f.column }}" in changes:
-{{ ("%s = await _find_%s" % (f.name, f.target)) | call_line(["session", "data.%s" % f.column, '"%s"' % f.column], indent="        ") }}
 {%- if f == tree %}
         if {{ f.name }} is not None:
-            await _refuse_cycle(session, {{ e }}_id, {{ f.name }}.id)
+{{ "await refuse_cycle" | call_line(["session", E, tree.column | quoted, e ~ "_id", f.name ~ ".id", entity.label | capitalize | quoted], indent="            ") }}
 {%- endif %}
         item.{{ f.name }} = {{ f.name }}
 {%- endfor %}
@@ -131,23 +166,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
     return item
 
 
-{{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], "None") }}
+{{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "if_match: str | None = None"], "None") }}
+    """Delete the {{ entity.label }}{% if soft %} (it can be restored){% endif %}; with `if_match`, only if its ETag is one it names."""
 {%- if soft %}
-    # ON DELETE RESTRICT, as a real delete would: rows that need this one refuse it.
-{{ "await refuse_if_referenced" | call_line(["session", E, e ~ "_id", (entity.label | capitalize | quoted), "live_only=True"]) }}
-    # One conditional statement, so that of two concurrent deletes exactly one finds the row.
-    deleted_at = utc_now()
-{{ ("statement = update(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_(None)" % E]) }}
-    result = await session.exec(statement.values(deleted_at=deleted_at))
-    if result.rowcount == 0:
-        raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
-    # ON DELETE CASCADE, as a real delete would: the rows that reference it go too. References
-    # to it stay otherwise (a restore brings them back); reads do not show a deleted row.
-{{ "await soft_delete_cascading" | call_line(["session", E, "[%s_id]" % e, "deleted_at"]) }}
+{{ "deleted = await soft_delete" | call_line(["session", E, e ~ "_id", entity.label | capitalize | quoted, "versions(if_match)"]) }}
+    if not deleted:
+        # Not there at all (a 404), or there with another version.
+        await get_{{ e }}(session, {{ e }}_id)
+        raise precondition_failed(f"{{ entity.label | capitalize }} { {{- e }}_id}")
     await session.commit()
 {%- else %}
     # One conditional statement, so that of two concurrent deletes exactly one finds the row.
 {{ ("statement = delete(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e)]) }}
+    wanted = versions(if_match)
+    if wanted is not None:
+        statement = statement.where(col({{ E }}.row_version).in_(wanted))
     try:
         result = await session.exec(statement)
     except IntegrityError:
@@ -156,31 +189,30 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {{ "await refuse_if_referenced" | call_line(["session", E, e ~ "_id", (entity.label | capitalize | quoted)], indent="        ") }}
         raise
     if result.rowcount == 0:
-        raise NotFoundError(f"{{ entity.label | capitalize }} { {{- e }}_id} not found")
+        # Not there at all (a 404), or there with another version.
+        await get_{{ e }}(session, {{ e }}_id)
+        raise precondition_failed(f"{{ entity.label | capitalize }} { {{- e }}_id}")
     await session.commit()
 {%- endif %}
 {%- if soft %}
 
 
 {{ ("restore_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID], E) }}
-    """Bring a soft-deleted {{ entity.label }} back, unless a row it needs is deleted or its unique
-    values were taken meanwhile."""
-{{ "await refuse_if_parent_deleted" | call_line(["session", E, e ~ "_id", entity.label | capitalize | quoted]) }}
-{{ ("statement = update(%s).where" % E) | call_line(["col(%s.id) == %s_id" % (E, e), "col(%s.deleted_at).is_not(None)" % E]) }}
+    """Bring a soft-deleted {{ entity.label }} back, with the rows its delete took along, unless a
+    row they need is deleted or their unique values were taken meanwhile (core/references.py)."""
     try:
-        result = await session.exec(statement.values(deleted_at=None))
+{{ "restored = await restore" | call_line(["session", E, e ~ "_id", entity.label | capitalize | quoted], indent="        ") }}
     except IntegrityError as error:
         if not is_unique_violation(error):
             raise
         await session.rollback()
-        taken = "its unique values are taken"
+        taken = "a unique value it or a row deleted with it had is taken"
         message = f"{{ entity.label | capitalize }} { {{- e }}_id} cannot come back: {taken}"
         raise ConflictError(message) from error
-    if result.rowcount == 0:
-        # No deleted row: a live one is restored already (a restore repeated is no error), and
-        # a missing one is a 404.
-        return await get_{{ e }}(session, {{ e }}_id)
-    await session.commit()
+    if restored:
+        await session.commit()
+    # A live row (restored already, maybe by a concurrent request) is answered as it is; a
+    # missing one is a 404.
     return await get_{{ e }}(session, {{ e }}_id)
 {%- endif %}
 {%- for target in targets %}
@@ -193,8 +225,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
     if {{ target }}_id is None:
         return None
 {%- if soft %}
-{{ ("live = select(%s).where" % TT) | call_line(["col(%s.id) == %s_id" % (TT, target), "col(%s.deleted_at).is_(None)" % TT]) }}
-    found = (await session.exec(live)).first()
+    found = (await session.exec(live_rows({{ TT }}, [{{ target }}_id]))).first()
 {%- else %}
     found = await session.get({{ TT }}, {{ target }}_id)
 {%- endif %}
@@ -206,9 +237,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {{ ("_find_" ~ T.plural) | def_line(["session: AsyncSession", "ids: Sequence[%s | None]" % ID, "field: str"], "list[%s | None]" % TT) }}
     """The {{ T.plural | replace("_", " ") }} bulk items name at `field`, in one query; a 422 at the first missing one."""
     wanted = {i for i in ids if i is not None}
-    statement = select({{ TT }}).where(col({{ TT }}.id).in_(wanted))
 {%- if soft %}
-    statement = statement.where(col({{ TT }}.deleted_at).is_(None))
+    statement = live_rows({{ TT }}, wanted)
+{%- else %}
+    statement = select({{ TT }}).where(col({{ TT }}.id).in_(wanted))
 {%- endif %}
     found = {row.id: row for row in (await session.exec(statement)).all()}
     for index, wanted_id in enumerate(ids):
@@ -217,22 +249,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
             raise UnprocessableError(message, loc=("body", index, field))
     return [None if i is None else found[i] for i in ids]
 {%- endfor %}
-{%- if tree %}
-
-
-{{ "_refuse_cycle" | def_line(["session: AsyncSession", e ~ "_id: " ~ ID, "parent_id: " ~ ID ~ " | None"], "None") }}
-    """Refuse a parent that is the {{ entity.label }} itself or one of its descendants."""
-    ids, parent_ids = col({{ E }}.id), col({{ E }}.{{ tree.column }})
-    ancestors = select(ids, parent_ids).where(ids == parent_id).cte("ancestors", recursive=True)
-    step = select(ids, parent_ids).join(ancestors, ids == ancestors.c.{{ tree.column }})
-    # UNION, not UNION ALL: it stops even if concurrent updates ever left a cycle behind.
-    ancestors = ancestors.union(step)
-    cycle = select(ancestors.c.id).where(ancestors.c.id == {{ e }}_id)
-    found = await session.exec(cycle)
-    if found.first() is not None:
-        message = f"{{ entity.label | capitalize }} { {{- e }}_id} cannot be its own ancestor"
-        raise UnprocessableError(message, loc=("body", "{{ tree.column }}"))
-{%- endif %}
 
 
 async def _flush(session: AsyncSession, item: {{ E }}) -> None:

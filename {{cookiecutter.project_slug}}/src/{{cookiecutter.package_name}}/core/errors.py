@@ -50,6 +50,12 @@ class ConflictError(ServiceError):
     status_code = status.HTTP_409_CONFLICT
 
 
+class PreconditionFailedError(ServiceError):
+    """The row changed since the client read the ETag it sent as If-Match."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+
+
 class UnprocessableError(ServiceError):
     """Well-formed, but names a record that does not exist or breaks a rule.
 

@@ -1,47 +1,116 @@
-"""What a delete must respect: the rows whose foreign keys point at the row deleted.
+"""What deletes and restores must respect: the rows whose foreign keys point at the row.
 
 Read from the tables' foreign keys, so that a table added later (by hand, or by the
 template's `add` command) is respected without a change here or in any entity's service.
+{%- if cookiecutter.soft_delete %}
+
+Soft delete does in the application what the database's ON DELETE does for a real one, and
+does it safely against concurrent requests by locking in the database (several workers serve
+one database, so a lock in the process would not do). A request that makes a live row need
+another (create, update, restore) locks the row it needs FOR SHARE while it checks that it is
+live (see `live_rows`); a delete writes `deleted_at` first, which locks the row, and only then
+looks for live rows that need it. Whichever comes second waits for the first to commit, then
+sees its work: a delete sees the new child and refuses (RESTRICT) or takes it along
+(CASCADE), a create or restore finds the parent deleted and refuses. So no interleaving of
+requests leaves a live row pointing at a deleted one it needs.
+{%- endif %}
 """
 
+import hashlib
+{% if cookiecutter.soft_delete -%}
+from collections.abc import Iterable
+{% endif -%}
 from functools import cache
-from typing import Any, cast
+from typing import Any, {% if cookiecutter.soft_delete %}TypeVar, {% endif %}cast
 
-from sqlalchemy import ForeignKey, Table, update
-from sqlmodel import SQLModel, select
+{% if cookiecutter.soft_delete -%}
+from sqlalchemy import ColumnElement, ForeignKey, Table, update
+{%- else -%}
+from sqlalchemy import ForeignKey, Table
+{%- endif %}
+from sqlmodel import SQLModel, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+{%- if cookiecutter.soft_delete %}
+from sqlmodel.sql.expression import SelectOfScalar
+{%- endif %}
 
-from .errors import ConflictError
+from .errors import ConflictError, UnprocessableError
 from .tables import metadata
+{%- if cookiecutter.soft_delete %}, utc_now{% endif %}
 
+{% if cookiecutter.soft_delete -%}
+ModelT = TypeVar("ModelT", bound=SQLModel)
+{% endif -%}
 # Rows named in a 409: enough to find them, not a listing.
 SHOWN_REFERRERS = 5
 
 
 async def refuse_if_referenced(
-    session: AsyncSession, model: type[SQLModel], row_id: Any, label: str, live_only: bool = False
+    session: AsyncSession, model: type[SQLModel], row_id: Any, label: str
 ) -> None:
     """A 409 naming the rows whose required references (ON DELETE RESTRICT) still need this one."""
-    for key in _pointing_at(_table(model), "RESTRICT"):
-        referring = key.parent.table
-        query = select(referring.c.id).where(key.parent == row_id)
-        if live_only:
-            query = query.where(referring.c.deleted_at.is_(None))
-        ids = (await session.exec(query.limit(SHOWN_REFERRERS))).all()
-        if ids:
-            shown = ", ".join(str(i) for i in ids)
-            raise ConflictError(
-                f"{label} {row_id} is still referenced by {referring.name} {shown} "
-                f"({key.parent.name}); delete them or change their {key.parent.name} first"
-            )
+    await _refuse_if_referenced(session, _table(model), [row_id], label)
+{%- if cookiecutter.soft_delete %}
 
 
-async def soft_delete_cascading(
-    session: AsyncSession, model: type[SQLModel] | Table, ids: list[Any], deleted_at: Any
-) -> None:
-    """What ON DELETE CASCADE does on a real delete: the rows that reference these go too, and
-    theirs in turn. Link tables keep their rows: a listing hides links to deleted rows."""
-    table = model if isinstance(model, Table) else _table(model)
+def live_rows(model: type[ModelT], ids: Iterable[Any]) -> SelectOfScalar[ModelT]:
+    """The live rows with these ids, locked FOR SHARE until the transaction ends: a request
+    that makes a row need them holds them so, and a concurrent delete waits (see above).
+    SQLite has no row locks, and needs none: it runs one writing transaction at a time."""
+    table = _table(model)
+    statement = select(model).where(table.c.id.in_(ids), table.c.deleted_at.is_(None))
+    return statement.with_for_update(read=True)
+
+
+async def soft_delete(
+    session: AsyncSession,
+    model: type[SQLModel],
+    row_id: Any,
+    label: str,
+    versions: list[int] | None = None,
+) -> bool:
+    """Set `deleted_at` on a live row (whose `row_version` is one of `versions`, when given),
+    as a real delete would: refused (409) while live rows still need it (RESTRICT), and the
+    rows that reference it (CASCADE) go too, with the same `deleted_at`, so that a restore
+    finds them. False when no such live row exists.
+
+    References to it stay otherwise (a restore brings them back); reads do not show a
+    deleted row.
+    """
+    table = _table(model)
+    deleted_at = utc_now()
+    # One conditional statement, so that of two concurrent deletes exactly one finds the row.
+    matching: list[ColumnElement[bool]] = [table.c.id == row_id, table.c.deleted_at.is_(None)]
+    if versions is not None:
+        matching.append(table.c.row_version.in_(versions))
+    result = await session.exec(_deleting(table, deleted_at).where(*matching))
+    if result.rowcount == 0:
+        return False
+    # Only now, with the row locked by that UPDATE, are the rows that need it looked for.
+    await _refuse_if_referenced(session, table, [row_id], label)
+    await _cascade(session, table, [row_id], deleted_at)
+    return True
+
+
+async def restore(session: AsyncSession, model: type[SQLModel], row_id: Any, label: str) -> bool:
+    """Bring back a deleted row and the rows its delete cascaded to (those that share its
+    `deleted_at`), and theirs in turn. False when no deleted row has this id.
+
+    Refused (409) when a row coming back needs (NOT NULL) a row that stays deleted: a live row
+    must never point at a deleted one it needs, which every read would embed.
+    """
+    table = _table(model)
+    deleted = table.c.deleted_at
+    query = select(deleted).where(table.c.id == row_id, deleted.is_not(None))
+    deleted_at = (await session.exec(query)).first()
+    if deleted_at is None:
+        return False
+    return await _restore(session, table, [row_id], deleted_at, label, f"{label} {row_id}")
+
+
+async def _cascade(session: AsyncSession, table: Table, ids: list[Any], deleted_at: Any) -> None:
+    """ON DELETE CASCADE for a soft delete; link tables keep their rows (a listing hides links
+    to deleted rows)."""
     for key in _pointing_at(table, "CASCADE"):
         referring = key.parent.table
         if "deleted_at" not in referring.c:
@@ -51,32 +120,128 @@ async def soft_delete_cascading(
             (await session.exec(select(referring.c.id).where(key.parent.in_(ids), live))).all()
         )
         if found:
-            gone = update(referring).where(referring.c.id.in_(found)).values(deleted_at=deleted_at)
+            # Still live: one deleted meanwhile keeps its own deleted_at, and its own restore.
+            gone = _deleting(referring, deleted_at).where(referring.c.id.in_(found), live)
             await session.exec(gone)
-            await soft_delete_cascading(session, referring, found, deleted_at)
+            # A row taken along may itself be needed by others, as in a real cascade.
+            await _refuse_if_referenced(session, referring, found, referring.name)
+            await _cascade(session, referring, found, deleted_at)
 
 
-async def refuse_if_parent_deleted(
-    session: AsyncSession, model: type[SQLModel], row_id: Any, label: str
+async def _restore(
+    session: AsyncSession, table: Table, ids: list[Any], deleted_at: Any, label: str, whole: str
+) -> bool:
+    """Restore these rows, deleted at `deleted_at`, and what their delete took along; False
+    when a concurrent restore brought them back first. `label` names these rows in a 409,
+    `whole` the row the restore was asked for.
+
+    The rows they need are locked before the rows themselves, in the order a delete locks
+    them (a row, then the rows under it): locks taken in one order never deadlock.
+    """
+    await _refuse_deleted_parents(session, table, ids, label)
+    still_deleted = [table.c.id.in_(ids), table.c.deleted_at == deleted_at]
+    back = update(table).where(*still_deleted).values(deleted_at=None, **_counted(table))
+    if (await session.exec(back)).rowcount == 0:
+        return False
+    for key in _pointing_at(table, "CASCADE"):
+        referring = key.parent.table
+        if "deleted_at" not in referring.c:
+            continue
+        taken_along = referring.c.deleted_at == deleted_at
+        query = select(referring.c.id).where(key.parent.in_(ids), taken_along)
+        found = list((await session.exec(query)).all())
+        if found:
+            taken = f"{whole} cannot come back: {referring.name}"
+            await _restore(session, referring, found, deleted_at, taken, whole)
+    return True
+
+
+async def _refuse_deleted_parents(
+    session: AsyncSession, table: Table, ids: list[Any], label: str
 ) -> None:
-    """A 409 when a row to restore needs (NOT NULL) a row that is deleted itself: a live row
-    must never point at a deleted one it needs, which every read would embed."""
-    table = _table(model)
+    """A 409 when one of these rows needs (NOT NULL) a deleted row. The rows they need are
+    locked FOR SHARE, as in `live_row`, so that they cannot be deleted before this commits."""
     for key in table.foreign_keys:
         parent = key.column.table
         if key.parent.nullable or "deleted_at" not in parent.c:
             continue
         query = (
-            select(parent.c.id)
+            select(table.c.id, parent.c.id, parent.c.deleted_at)
             .join_from(table, parent, key.parent == key.column)
-            .where(table.c.id == row_id, parent.c.deleted_at.is_not(None))
+            .where(table.c.id.in_(ids))
+            .with_for_update(read=True, of=parent)
         )
-        deleted = (await session.exec(query)).first()
-        if deleted is not None:
+        for row_id, parent_id, parent_deleted_at in (await session.exec(query)).all():
+            if parent_deleted_at is not None:
+                raise ConflictError(
+                    f"{label} {row_id} needs {parent.name} {parent_id} ({key.parent.name}), "
+                    "which is deleted: restore that first"
+                )
+
+
+def _deleting(table: Table, deleted_at: Any) -> Any:
+    return update(table).values(deleted_at=deleted_at, **_counted(table))
+
+
+def _counted(table: Table) -> dict[str, Any]:
+    """A change to count in the row's version (its ETag), where the table keeps one."""
+    return {"row_version": table.c.row_version + 1} if "row_version" in table.c else {}
+{%- endif %}
+
+
+async def _refuse_if_referenced(
+    session: AsyncSession, table: Table, ids: list[Any], label: str
+) -> None:
+    for key in _pointing_at(table, "RESTRICT"):
+        referring = key.parent.table
+        query = select(referring.c.id, key.parent).where(key.parent.in_(ids))
+{%- if cookiecutter.soft_delete %}
+        if "deleted_at" in referring.c:
+            query = query.where(referring.c.deleted_at.is_(None))
+{%- endif %}
+        rows = (await session.exec(query.limit(SHOWN_REFERRERS))).all()
+        if rows:
+            needed = rows[0][1]
+            shown = ", ".join(str(referrer) for referrer, parent in rows if parent == needed)
             raise ConflictError(
-                f"{label} {row_id} needs {parent.name} {deleted} ({key.parent.name}), which is deleted: "
-                "restore that first"
+                f"{label} {needed} is still referenced by {referring.name} {shown} "
+                f"({key.parent.name}); delete them or change their {key.parent.name} first"
             )
+
+
+async def lock_tree_moves(session: AsyncSession, model: type[SQLModel]) -> None:
+    """Hold the table's move lock until the transaction ends: moves in one tree run one at a
+    time. Each move checks that the new parent is not below the row it moves, but two moves
+    at once (A under B, B under A) would each pass that check before the other commits, and
+    together make a cycle. PostgreSQL's advisory lock serves every worker; SQLite runs one
+    writing transaction at a time already. Taken before any row lock, so it adds no deadlock.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    name = _table(model).name.encode()
+    key = int.from_bytes(hashlib.sha256(name).digest()[:8], "big", signed=True)
+    await session.exec(select(func.pg_advisory_xact_lock(key)))
+
+
+async def refuse_cycle(
+    session: AsyncSession,
+    model: type[SQLModel],
+    column: str,
+    row_id: Any,
+    parent_id: Any,
+    label: str,
+) -> None:
+    """A 422 at `column` when the new parent is the row itself or one of its descendants."""
+    table = _table(model)
+    ids, parent_ids = table.c.id, table.c[column]
+    ancestors = select(ids, parent_ids).where(ids == parent_id).cte("ancestors", recursive=True)
+    step = select(ids, parent_ids).join(ancestors, ids == ancestors.c[column])
+    # UNION, not UNION ALL: it ends even on a cycle that SQL from elsewhere wrote.
+    ancestors = ancestors.union(step)
+    found = await session.exec(select(ancestors.c.id).where(ancestors.c.id == row_id))
+    if found.first() is not None:
+        message = f"{label} {row_id} cannot be its own ancestor"
+        raise UnprocessableError(message, loc=("body", column))
 
 
 def _table(model: type[SQLModel]) -> Table:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import JSON, CheckConstraint, Enum, Index, text
+from sqlalchemy import JSON, CheckConstraint, Enum, Index, Table, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import QueryableAttribute, joinedload
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -35,6 +35,8 @@ JSON_VALUE = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "pos
 # The database's clock, for rows that SQL inserts without created_at and updated_at (UTC;
 # SQLite writes it without an offset, and reads take it as UTC).
 NOW = text("CURRENT_TIMESTAMP")
+# A row's first version (see counts_versions), for rows that SQL inserts without one.
+FIRST_VERSION = text("1")
 # The largest finite float.
 FLOAT_MAX = sys.float_info.max
 # Unicode's white space, which the `\S` pattern of a required text does not count.
@@ -46,6 +48,17 @@ WHITE_SPACE = (
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def counts_versions(model: Any) -> dict[str, Any]:
+    """Mapper arguments for a table model with a `row_version` column: SQLAlchemy counts it up
+    in every UPDATE it writes and adds `AND row_version = <the version read>` to its WHERE,
+    raising StaleDataError when another request changed the row meanwhile.
+
+    `model` is the class, which mypy takes for an instance in a `declared_attr`.
+    """
+    table = cast(Table, model.__table__)
+    return {"version_id_col": table.c.row_version}
 
 
 def index_name(table: str, columns: tuple[str, ...]) -> str:
