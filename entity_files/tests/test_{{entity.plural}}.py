@@ -418,7 +418,8 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     params = {"{{ f.column }}": target["id"]}
     deleted = await client.get(f"{URL}/deleted", params=params)
     assert deleted.status_code == 200, deleted.text
-    assert [row["{{ f.name }}"]["id"] for row in deleted.json()["items"]] == [target["id"]]
+    shown = [row["{{ f.name }}"]["id"] for row in deleted.json()["items"]]
+    assert shown == [target["id"]]
     assert (await client.get(URL)).status_code == 200
     assert (await client.post(f"{parent_url}/restore")).status_code == 200
     assert (await client.post(f"{url}/restore")).status_code == 200
@@ -428,11 +429,12 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
 {%- set T = plan.entity(f.target) %}
 
 
-{{ ("test_restoring_a_%s_brings_back_the_%s_its_delete_took" % (f.target, entity.plural)) | def_line(["client: AsyncClient"], "None") }}
+{{ ("test_restoring_the_%s_of_%s_brings_back_those_its_delete_took" % (f.name, entity.plural)) | def_line(["client: AsyncClient"], "None") }}
     target = await new_{{ f.target }}(client)
-    taken = await new_{{ e }}(client, {{ f.column }}=target["id"])
+    under_it = {"{{ f.column }}": target["id"]}
+    taken = await new_{{ e }}(client, **under_it)
     # Deleted before, on its own: it stays deleted.
-    earlier = await new_{{ e }}(client, {{ f.column }}=target["id"])
+    earlier = await new_{{ e }}(client, **under_it)
     assert (await client.delete(f"{URL}/{earlier['id']}")).status_code == 204
     parent_url = f"/api/v1/{{ T.route }}/{target['id']}"
     assert (await client.delete(parent_url)).status_code == 204

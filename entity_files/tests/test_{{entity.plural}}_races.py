@@ -46,7 +46,7 @@ def statuses(responses: Iterable[Response]) -> Counter[int]:
 {%- set T = plan.entity(f.target) %}
 
 
-{{ ("test_a_%s_deleted_while_%s_come_to_need_it_leaves_none_live_without_it" % (f.target, entity.plural)) | def_line(["racing_client: AsyncClient"], "None") }}
+{{ ("test_deleting_the_%s_while_%s_come_to_need_it_leaves_none_live_without_it" % (f.name, entity.plural)) | def_line(["racing_client: AsyncClient"], "None") }}
     """Deleting a {{ T.label }} while {{ entity.plural | replace("_", " ") }} are created under it, moved to it{% if soft %}
     or restored under it{% endif %}: either the delete waits and then {% if f.ondelete == "CASCADE" %}takes them along{% else %}refuses (409){% endif %}, or the others
     find it deleted (422{% if soft %}, or 409 for a restore{% endif %}); never a live {{ entity.label }} without its {{ f.label }}."""
@@ -54,17 +54,18 @@ def statuses(responses: Iterable[Response]) -> Counter[int]:
     for _ in range(ROUNDS):
         target = await new_{{ f.target }}(client)
         parent_url = f"/api/v1/{{ T.route }}/{target['id']}"
+        under_it = {"{{ f.column }}": target["id"]}
         moved = await new_{{ e }}(client)
 {%- if soft %}
-        restored = await new_{{ e }}(client, {{ f.column }}=target["id"])
+        restored = await new_{{ e }}(client, **under_it)
         assert (await client.delete(f"{URL}/{restored['id']}")).status_code == 204
 {%- endif %}
-        body = await {{ e }}_body(client, {{ f.column }}=target["id"])
+        body = await {{ e }}_body(client, **under_it)
         seen = statuses(
             await asyncio.gather(
                 client.delete(parent_url),
                 client.post(URL, json=body),
-                client.patch(f"{URL}/{moved['id']}", json={"{{ f.column }}": target["id"]}),
+                client.patch(f"{URL}/{moved['id']}", json=under_it),
 {%- if soft %}
                 client.post(f"{URL}/{restored['id']}/restore"),
 {%- endif %}
