@@ -40,7 +40,7 @@ from .render import (
     render_entity_files,
     render_revision,
 )
-from .replay import REPLAY_FILE, write_replay_file
+from .replay import REPLAY_FILE
 
 KEYS = ("entities", "many_to_many")
 USAGE = "usage: python -m sqlmodel_scaffold.add PROJECT_DIR [entities=SPEC] [many_to_many=PAIRS]"
@@ -119,7 +119,7 @@ def add(project_dir: Path, given: Mapping[str, str]) -> list[Path]:
     blocks += [link_factory(link) for link in addition.links if link.fields]
     append_blocks(registries["factories"], blocks)
     written.append(render_revision(addition.answers, addition.plan, revision, project_dir))
-    written.append(write_replay_file(addition.answers, project_dir))
+    written += hooks.write_answers(addition.answers, project_dir)
     return [*written, *registries.values()]
 
 
