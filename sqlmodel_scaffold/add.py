@@ -161,6 +161,19 @@ def extend(answers: Mapping[str, Any], given: Mapping[str, str]) -> Addition:
 
 def next_revision(project_dir: Path, addition: Addition) -> Revision:
     """The revision after the project's single head, numbered after the highest numbered one."""
+    head, number = revision_head(project_dir)
+    names = [e.name for e in addition.entities] + [
+        f"{link.left.name}_{link.right.name}_link" for link in addition.links
+    ]
+    slug = "add_" + "_".join(names)
+    if len(slug) > 60:
+        slug = slug[:60].rstrip("_")
+    message = "Add " + ", ".join(n.replace("_", " ") for n in names) + "."
+    return Revision(f"{number:04d}", slug, message, head, addition.entities, addition.links)
+
+
+def revision_head(project_dir: Path) -> tuple[str, int]:
+    """The project's single head revision, and the number the next revision takes."""
     revisions: dict[str, str | None] = {}
     for path in sorted((project_dir / VERSIONS).glob("*.py")):
         found = _revision_ids(path)
@@ -174,14 +187,7 @@ def next_revision(project_dir: Path, addition: Addition) -> Revision:
     number = max(numbers, default=0) + 1
     while f"{number:04d}" in revisions:
         number += 1
-    names = [e.name for e in addition.entities] + [
-        f"{link.left.name}_{link.right.name}_link" for link in addition.links
-    ]
-    slug = "add_" + "_".join(names)
-    if len(slug) > 60:
-        slug = slug[:60].rstrip("_")
-    message = "Add " + ", ".join(n.replace("_", " ") for n in names) + "."
-    return Revision(f"{number:04d}", slug, message, heads.pop(), addition.entities, addition.links)
+    return heads.pop(), number
 
 
 def _revision_ids(path: Path) -> tuple[str, str | None] | None:

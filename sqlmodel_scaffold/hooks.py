@@ -133,11 +133,14 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
     return 0
 
 
-def write_answers(answers: Mapping[str, Any], project_dir: Path) -> list[Path]:
+def write_answers(answers: Mapping[str, Any], project_dir: Path, domain: bool = True) -> list[Path]:
     """The answers files: `.cookiecutter-replay.json` (what was applied) and `domain.yaml` (what a
-    team edits), both with the entities one a line."""
+    team edits; not when `sync` applied it), both with the entities one a line."""
     answers = normalized(answers)
-    return [write_replay_file(answers, project_dir), write_domain_file(answers, project_dir)]
+    written = [write_replay_file(answers, project_dir)]
+    if domain:
+        written.append(write_domain_file(answers, project_dir))
+    return written
 
 
 def install_and_test(project_dir: Path, uv: str | None, where: str | None = None) -> tuple[str, str]:
