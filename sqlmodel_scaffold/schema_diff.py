@@ -274,12 +274,16 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
             steps.checks.append(
                 f'refuse_rows("{table}", "{c} in ({", ".join(words)})", {_q(f"{_quote(was)} NOT IN ({listed})")})'
             )
+    unique_before = {tuple(_index_columns(p)) for p in old.indexes.values() if p.keyword("unique") is not None}
     for part in created_indexes:
         earlier = old.indexes.get(part.name)
         if part.keyword("unique") is None or (earlier is not None and earlier.key == part.key):
             continue
         columns = [as_before(c) for c in _index_columns(part)]
-        where = " WHERE deleted_at IS NULL" if part.keyword("postgresql_where") is not None else ""
+        if tuple(columns) in unique_before or _on(part, set(added)):
+            continue  # unique already (a partial index now: less strict), or over a new column
+        live = part.keyword("postgresql_where") is not None and "deleted_at" in old.columns
+        where = " WHERE deleted_at IS NULL" if live else ""
         sql = f'SELECT 1 FROM "{table}"{where} GROUP BY {", ".join(columns)} HAVING count(*) > 1'
         steps.checks.append(f'refuse_duplicates("{table}", "{part.name}", {_q(sql)})')
 
@@ -290,10 +294,17 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
         batch.append(f'batch_op.drop_constraint(op.f("{part.name}"), type_="check")')
     for part in dropped_fks:
         batch.append(f'batch_op.drop_constraint(op.f("{part.name}"), type_="foreignkey")')
+    renaming: list[str] = []
     for old_name, new_name in renames.items():
-        batch.append(f'batch_op.alter_column("{old_name}", new_column_name="{new_name}")')
+        # The old type (an enum's own CHECK) goes with the old name; a later block gives the new one.
+        existing = f", existing_type={ast.unparse(old.columns[old_name].arg(1))}"
+        renaming.append(f'batch_op.alter_column("{old_name}", new_column_name="{new_name}"{existing})')
+    if renaming:
+        # Its own block: later operations name the column by its new name on every database.
+        steps.changes.append(_batch(table, batch + renaming))
+        batch = []
     for c in removed:
-        batch.append(f'batch_op.drop_column("{c}")')
+        batch.append(f'batch_op.drop_column("{c}", existing_type={ast.unparse(old.columns[c].arg(1))})')
     later: list[str] = []
     for c in added:
         column = new.columns[c]

@@ -374,10 +374,18 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
         except AnswerError:
             return None
     before_plan = parse(start.answers["entities"], start.answers["many_to_many"])
+    for choice in renames + backfills:  # a later step may have dropped or renamed what it names
+        entity, field = choice.split("=")[0].split(".")
+        new_name = choice.split("=")[1]
+        before_names = {e.name for e in before_plan.entities}
+        after_fields = {(e.name, f.name) for e in plan.entities for f in e.fields}
+        wanted = new_name if choice in renames else field
+        if entity not in before_names or (entity, wanted) not in after_fields:
+            return None
     if plan == before_plan and options == {k: start.answers[k] for k in options}:
         return None
-    if pairs != start.answers["many_to_many"]:
-        allow_drop = True
+    if pairs != start.answers["many_to_many"] or (start.answers["soft_delete"] and not options["soft_delete"]):
+        allow_drop = True  # a link table goes, or deleted_at (and which rows were deleted) does
     after = {**start.answers, "entities": after_entities, "many_to_many": pairs, **options}
     return Edit(start.seed, start.answers, after, tuple(kinds), tuple(renames), tuple(backfills), allow_drop)
 
