@@ -241,3 +241,111 @@ def _outside_versions(a: Path, b: Path) -> list[str]:
     right = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
     differ = sorted((left ^ right) | {n for n in left & right if (a / n).read_bytes() != (b / n).read_bytes()})
     return [n for n in differ if not n.startswith("migrations/versions/") and "__pycache__" not in n]
+
+
+# --- edits and rows -------------------------------------------------------------------------
+
+LIBRARY = (
+    "author { name: str(120), born_on: date? }\n"
+    "book { title: str(200), isbn: str(17) unique, author: author, status: enum(draft|live) = draft, pages: int? >= 1 }"
+)
+USER_LINE = '\n\n# The team\'s own note: sync keeps it.\nTEAM_NOTE = "kept"\n'
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
+
+
+def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_sync_keeps_rows_and_edits_renames_and_backfills(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Library Desk", entities=LIBRARY, database="sqlite")
+    package = project / "src" / "library_desk"
+    models = package / "books" / "models.py"
+    models.write_text(models.read_text() + USER_LINE)
+    db = tmp_path / "library.db"
+    url = f"sqlite+aiosqlite:///{db}"
+    migrate(project, url)
+    with sqlite3.connect(db) as connection:
+        connection.executescript(
+            "INSERT INTO author (name, created_at, updated_at) VALUES ('Ursula', 1, 1);"
+            "INSERT INTO book (title, isbn, author_id, status, pages, created_at, updated_at)"
+            " VALUES ('Earthsea', '978-0', 1, 'live', 200, 1, 1);"
+        )
+
+    edit_domain(project, {"entities": LIBRARY.replace("name: str(120)", "full_name: str(120)").replace(
+        "pages: int? >= 1", "pages: int >= 1, room: str(10)").replace("draft|live", "draft|live|gone")})  # fmt: skip
+    refused = sync(project)  # a rename without --rename is a drop, and room needs a value
+    assert refused.returncode == 1 and refused.stderr.startswith("ERROR: "), refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    before = snapshot(project)
+    assert sync(project, "--dry-run", "--rename", "author.name=full_name", "--backfill", "book.room=A1").returncode == 0
+    assert snapshot(project) == before  # a dry run writes nothing
+
+    done = sync(project, "--rename", "author.name=full_name", "--backfill", "book.room=A1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "rename name to full_name" in done.stdout
+    assert models.read_text().endswith(USER_LINE)  # the user's line, in a file the change rewrote
+    assert "room" in models.read_text() and "room" not in before["src/library_desk/books/models.py"].decode()
+    migrate(project, url)
+    assert rows(db, "SELECT full_name FROM author") == [("Ursula",)]
+    assert rows(db, "SELECT title, room, status, pages FROM book") == [("Earthsea", "A1", "live", 200)]
+    check = subprocess.run([sys.executable, "-m", "alembic", "check"], cwd=project, capture_output=True, text=True,
+                           env={**os.environ, "DATABASE_URL": url})  # fmt: skip
+    assert "No new upgrade operations detected" in check.stdout + check.stderr, check.stderr[-2000:]
+    for tool in (
+        ["ruff", "check", "--no-cache", "."],
+        ["ruff", "format", "--check", "--no-cache", "."],
+        ["mypy", "migrations"],
+    ):
+        linted = subprocess.run([sys.executable, "-m", *tool], cwd=project, capture_output=True, text=True)
+        assert linted.returncode == 0, linted.stdout + linted.stderr
+
+    # A change that the rows break fails before it changes anything: an isbn of 5 characters, now str(4).
+    edit_domain(project, {"entities": LIBRARY.replace("name: str(120)", "full_name: str(120)").replace(
+        "pages: int? >= 1", "pages: int >= 1, room: str(10)").replace("draft|live", "draft|live|gone").replace(
+        "str(17)", "str(4)")})  # fmt: skip
+    assert sync(project).returncode == 0
+    failed = alembic(project, url, "upgrade", "head")
+    assert failed.returncode != 0
+    assert "1 rows of book break ck_book_isbn_length" in failed.stderr, failed.stderr[-2000:]
+    assert rows(db, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert rows(db, "SELECT isbn FROM book") == [("978-0",)]
+
+
+def test_an_edit_on_the_changed_lines_is_a_conflict_that_writes_nothing(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Library Desk", entities=LIBRARY)
+    models = project / "src" / "library_desk" / "books" / "models.py"
+    text = models.read_text()
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if s.strip().startswith("pages:"))
+    lines = text.splitlines()
+    lines[line - 1] += "  # the team's note on this line"
+    models.write_text("\n".join(lines) + "\n")
+    before = snapshot(project)
+    edit_domain(project, {"entities": LIBRARY.replace("pages: int? >= 1", "pages: int? >= 5")})
+    after_edit = snapshot(project)
+    done = sync(project)
+    assert done.returncode == 1
+    assert f"conflict: src/library_desk/books/models.py: line {line}" in done.stderr, done.stderr
+    assert snapshot(project) == after_edit  # nothing written: not the code, not the answers, no revision
+    assert {k for k in after_edit if before.get(k) != after_edit[k]} == {DOMAIN_FILE}
+
+
+def test_refused_changes_write_nothing(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Library Desk", entities=LIBRARY)
+    for changes, error in (
+        ({"entities": LIBRARY.replace("author: author", "author: nobody")}, "ERROR: book.author: 'nobody'"),
+        ({"primary_key": "uuid"}, "ERROR: primary_key changes from 'int' to 'uuid'"),
+        ({"entities": LIBRARY.replace(", born_on: date?", "").replace(", pages: int? >= 1", "")},
+         "ERROR: the sync would drop column author.born_on, column book.pages and their data"),
+    ):  # fmt: skip
+        edit_domain(project, changes)
+        before = snapshot(project)
+        done = sync(project)
+        assert done.returncode == 1
+        assert done.stderr.startswith(error), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert snapshot(project) == before

@@ -46,7 +46,9 @@ def run_migrations(connection: Connection) -> None:
         if sqlite:
             broken = sqlite_pragma(connection, "foreign_key_check")
             if broken:
-                raise RuntimeError(f"the migration left rows whose references point nowhere: {broken[:5]}")
+                raise RuntimeError(
+                    f"the migration left rows whose references point nowhere: {broken[:5]}"
+                )
     finally:
         if sqlite:
             sqlite_pragma(connection, "foreign_keys=ON")
