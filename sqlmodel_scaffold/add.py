@@ -21,6 +21,7 @@ from typing import Any
 
 from . import hooks, project_tests
 from .answers import validate
+from .domain_file import DOMAIN_FILE, domain_yaml
 from .entities import Entity, Link, Plan
 from .errors import AnswerError
 from .filters import import_block, module_sort_key
@@ -86,6 +87,12 @@ def parse_arguments(argv: Sequence[str]) -> tuple[Path, dict[str, str]]:
 def add(project_dir: Path, given: Mapping[str, str]) -> list[Path]:
     """Check everything, then write; return the files written or changed."""
     answers = read_answers(project_dir)
+    domain = project_dir / DOMAIN_FILE
+    if domain.is_file() and domain.read_text(encoding="utf-8") != domain_yaml(answers):
+        raise AnswerError(
+            f"{DOMAIN_FILE} holds changes that are not applied yet: add the entities there too, then run "
+            "python -m sqlmodel_scaffold.sync"
+        )
     addition = extend(answers, given)
     package = project_dir / "src" / str(answers["package_name"])
     registries = {

@@ -1,5 +1,6 @@
 """`domain.yaml`: every answer, written by hand as YAML, read back by cookiecutter as it was meant."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,20 @@ def test_the_config_file_generates_the_same_project(tmp_path: Path) -> None:
     done = subprocess.run([*command, "-o", str(tmp_path / "again"), str(TEMPLATE)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert tree_differences(project, tmp_path / "again" / project.name) == []
+
+
+def test_add_keeps_domain_yaml_in_step_and_leaves_pending_edits_alone(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Shop Desk", entities="team, hero:team")
+    env = {**os.environ, "SQLMODEL_TEMPLATE_RUN_TESTS": "0"}
+    command = [sys.executable, "-m", "sqlmodel_scaffold.add", str(project)]
+    added = subprocess.run([*command, "entities=power"], cwd=TEMPLATE, env=env, capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    read = yaml.safe_load((project / DOMAIN_FILE).read_text())["default_context"]
+    assert read["entities"] == "team\nhero:team\npower"
+
+    edited = (project / DOMAIN_FILE).read_text().replace("    power", "    power\n    villain")
+    (project / DOMAIN_FILE).write_text(edited)
+    refused = subprocess.run([*command, "entities=ship"], cwd=TEMPLATE, env=env, capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("ERROR: domain.yaml holds changes that are not applied yet"), refused.stderr
+    assert (project / DOMAIN_FILE).read_text() == edited
