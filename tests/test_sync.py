@@ -285,8 +285,15 @@ def test_sync_keeps_rows_and_edits_renames_and_backfills(tmp_path: Path) -> None
     assert sync(project, "--dry-run", "--rename", "author.name=full_name", "--backfill", "book.room=A1").returncode == 0
     assert snapshot(project) == before  # a dry run writes nothing
 
+    applied = json.loads((project / ".cookiecutter-replay.json").read_text())["cookiecutter"]
+    cruft = {"template": "x", "commit": "0123", "context": {"cookiecutter": {**applied, "_template": "x"}}}
+    (project / ".cruft.json").write_text(json.dumps(cruft))
     done = sync(project, "--rename", "author.name=full_name", "--backfill", "book.room=A1")
     assert done.returncode == 0, done.stdout + done.stderr
+    recorded = json.loads((project / ".cookiecutter-replay.json").read_text())["cookiecutter"]
+    assert "full_name: str(120)" in recorded["entities"]
+    context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
+    assert context == {**recorded, "_template": "x"}  # cruft update sees the new answers
     assert "rename name to full_name" in done.stdout
     assert models.read_text().endswith(USER_LINE)  # the user's line, in a file the change rewrote
     assert "room" in models.read_text() and "room" not in before["src/library_desk/books/models.py"].decode()
