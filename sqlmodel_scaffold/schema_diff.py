@@ -257,10 +257,11 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
                 condition = condition.replace(f"{quote}{new_name}{quote}", f"{quote}{old_name}{quote}")
         return condition
 
+    retyped = [c for c in kept if _family(old.columns[back.get(c, c)]) != _family(new.columns[c])]
     renamed_only = {as_before(p.key_of(p.arg(0))) for p in dropped_checks}
     for part in created_checks:
-        if as_before(part.key_of(part.arg(0))) in renamed_only or _mentions(part, added):
-            continue
+        if as_before(part.key_of(part.arg(0))) in renamed_only or _mentions(part, added + retyped):
+            continue  # a new column holds no rows yet; a retyped one is checked by its cast and the CHECK itself
         condition = as_before(ast.unparse(part.arg(0)))
         steps.checks.append(f'refuse_rows("{table}", "{part.name}", "NOT (" + {condition} + ")")')
     for c in kept:
@@ -331,6 +332,10 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
         args = [f'"{c}"', f"existing_type={ast.unparse(before.arg(1))}"]
         if _type_key(before) != _type_key(after):
             args.append(f"type_={ast.unparse(after.arg(1))}")
+            cast = _postgresql_type(after)
+            if _family(before) != _family(after) and cast:
+                # PostgreSQL converts the values only when told how (SQLite keeps them as they are).
+                args.append(f"postgresql_using={_q(f'{_quote(c)}::{cast}')}")
         if _nullable(before) != _nullable(after):
             args.append(f"nullable={_nullable(after)}")
         else:
@@ -387,6 +392,43 @@ def _nullable(column: Part) -> bool:
 
 def _type_key(column: Part) -> str:
     return column.key_of(column.arg(1))
+
+
+# The SQL a migration's types stand for on PostgreSQL, for a USING cast.
+POSTGRESQL_TYPES = {"Integer": "INTEGER", "BigInteger": "BIGINT", "Float": "FLOAT", "Boolean": "BOOLEAN",
+                    "Date": "DATE", "DateTime": "TIMESTAMP WITH TIME ZONE", "Uuid": "UUID", "Text": "TEXT",
+                    "with_variant": "JSONB"}  # fmt: skip
+
+
+def _type_call(column: Part) -> ast.Call | None:
+    node = column.arg(1)
+    if isinstance(node, ast.Name):
+        node = column.definitions.get(node.id, node)
+    return node if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
+
+
+def _family(column: Part) -> str:
+    """`String` for str, email, url and enums (VARCHAR), else the type's own name."""
+    call = _type_call(column)
+    if call is None:
+        return ""
+    assert isinstance(call.func, ast.Attribute)
+    return "String" if call.func.attr in ("Enum", "AutoString") else call.func.attr
+
+
+def _postgresql_type(column: Part) -> str | None:
+    call = _type_call(column)
+    family = _family(column)
+    if call is None:
+        return None
+    if family == "String":
+        length = next((k.value for k in call.keywords if k.arg == "length"), None)
+        return f"VARCHAR({ast.literal_eval(length)})" if length is not None else "VARCHAR"
+    if family == "Numeric":
+        numbers = [ast.literal_eval(k.value) for k in call.keywords if k.arg in ("precision", "scale")]
+        numbers = numbers or [ast.literal_eval(a) for a in call.args]
+        return f"NUMERIC({', '.join(map(str, numbers))})"
+    return POSTGRESQL_TYPES.get(family)
 
 
 def _enum_words(column: Part) -> list[str] | None:
