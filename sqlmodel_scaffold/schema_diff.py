@@ -335,7 +335,7 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
             cast = _postgresql_type(after)
             if _family(before) != _family(after) and cast:
                 # PostgreSQL converts the values only when told how (SQLite keeps them as they are).
-                args.append(f"postgresql_using={_q(f'{_quote(c)}::{cast}')}")
+                args.append(f"postgresql_using={_q(_using(c, _family(before), cast))}")
         if _nullable(before) != _nullable(after):
             args.append(f"nullable={_nullable(after)}")
         else:
@@ -429,6 +429,23 @@ def _postgresql_type(column: Part) -> str | None:
         numbers = numbers or [ast.literal_eval(a) for a in call.args]
         return f"NUMERIC({', '.join(map(str, numbers))})"
     return POSTGRESQL_TYPES.get(family)
+
+
+NUMBERS = {"Integer", "BigInteger", "Float", "Numeric", "Boolean"}
+
+
+def _using(column: str, family: str, target: str) -> str:
+    """How PostgreSQL converts the values: directly between numbers, through text otherwise
+    (uuid, dates and JSON have no direct cast to most types)."""
+    if target == "JSONB":
+        return f"to_jsonb({_quote(column)})"
+    if family == "with_variant":
+        return f"({_quote(column)} #>> '{{}}')::{target}"
+    kind = target.split("(")[0]
+    numbers = family in NUMBERS - {"Boolean"} and kind in ("INTEGER", "BIGINT", "FLOAT", "NUMERIC")
+    if numbers or (family, kind) in (("Boolean", "INTEGER"), ("Integer", "BOOLEAN")):
+        return f"{_quote(column)}::{target}"
+    return f"{_quote(column)}::text::{target}"
 
 
 def _enum_words(column: Part) -> list[str] | None:

@@ -311,7 +311,8 @@ class Edit:
 
 
 EDIT_KINDS = ("add field", "drop field", "rename field", "optional", "str length", "enum words", "bounds",
-              "unique", "index", "add entity", "drop entity", "option")  # fmt: skip
+              "unique", "index", "retype", "add entity", "drop entity", "option")  # fmt: skip
+RETYPES = ["str(50)", "text", "int", "bigint", "float", "decimal(10,2)", "bool", "date", "datetime", "uuid"]
 # A value every simple type accepts within any bounds the fuzzer draws (bounds are checked).
 BACKFILLS = {"str": "x", "text": "x", "bool": "true", "date": "2024-01-02", "email": "a@example.com",
              "url": "https://example.com", "uuid": "00000000-0000-4000-8000-000000000000"}  # fmt: skip
@@ -462,6 +463,10 @@ def _edit_fields(rng: random.Random, entity: str, kind: str, renames: list[str],
             words = [w for w in words if not w.startswith(("<=", ">="))]
             spec_text = " ".join(words).replace(">= ", ">=").replace("<= ", "<=")
             words = [w for w in spec_text.split() if not w.startswith((">=", "<="))] + [f">= {rng.choice([0, 1, -10])}"]
+        elif kind == "retype":
+            new_type = rng.choice([t for t in RETYPES if t != type_word.rstrip("?")])
+            kept = [w for w in words[1:] if w in ("index", "hidden") or (w == "unique" and new_type != "bool")]
+            words = [new_type + ("?" if type_word.endswith("?") else ""), *kept]
         elif kind == "unique":
             words = [w for w in words if w != "unique"] if "unique" in words else [*words, "unique"]
         elif kind == "index":
