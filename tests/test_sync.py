@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel_scaffold.domain_file import DOMAIN_FILE, domain_yaml
 
 SEED = int(os.environ.get("TEMPLATE_SYNC_SEED", "0"))
-EXAMPLES = int(os.environ.get("TEMPLATE_SYNC_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("TEMPLATE_SYNC_EXAMPLES", "2"))
 SEEDS = range(SEED, SEED + EXAMPLES)
 
 
