@@ -271,8 +271,13 @@ def migration_steps(
 def _explain(message: str, plan: Plan) -> str:
     if message.startswith("NEEDS_BACKFILL "):
         table, column = message.split()[1].split(".")
-        entity = plan.entity(table)
-        f = next(f for f in entity.fields if f.column == column)
+        entity = next((e for e in plan.entities if e.table == table), None)
+        f = next((f for f in entity.fields if f.column == column), None) if entity else None
+        if f is None:  # a link's field: --backfill names entities only
+            return (
+                f"{table}.{column} is new and required with no default, so the rows there are need a value: "
+                f"give it '= default' or '?' in {DOMAIN_FILE}"
+            )
         return (
             f"{table}.{f.name} is new and required with no default, so the rows there are need a value: "
             f"add --backfill {table}.{f.name}=VALUE (or give it '= default' or '?' in {DOMAIN_FILE})"
