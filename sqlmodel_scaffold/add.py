@@ -21,6 +21,7 @@ from typing import Any
 
 from . import hooks, project_tests
 from .answers import validate
+from .domain_file import DOMAIN_FILE, domain_yaml
 from .entities import Entity, Link, Plan
 from .errors import AnswerError
 from .filters import import_block, module_sort_key
@@ -40,7 +41,7 @@ from .render import (
     render_entity_files,
     render_revision,
 )
-from .replay import REPLAY_FILE, write_replay_file
+from .replay import REPLAY_FILE
 
 KEYS = ("entities", "many_to_many")
 USAGE = "usage: python -m sqlmodel_scaffold.add PROJECT_DIR [entities=SPEC] [many_to_many=PAIRS]"
@@ -86,6 +87,12 @@ def parse_arguments(argv: Sequence[str]) -> tuple[Path, dict[str, str]]:
 def add(project_dir: Path, given: Mapping[str, str]) -> list[Path]:
     """Check everything, then write; return the files written or changed."""
     answers = read_answers(project_dir)
+    domain = project_dir / DOMAIN_FILE
+    if domain.is_file() and domain.read_text(encoding="utf-8") != domain_yaml(answers):
+        raise AnswerError(
+            f"{DOMAIN_FILE} holds changes that are not applied yet: add the entities there too, then run "
+            "python -m sqlmodel_scaffold.sync"
+        )
     addition = extend(answers, given)
     package = project_dir / "src" / str(answers["package_name"])
     registries = {
@@ -119,7 +126,7 @@ def add(project_dir: Path, given: Mapping[str, str]) -> list[Path]:
     blocks += [link_factory(link) for link in addition.links if link.fields]
     append_blocks(registries["factories"], blocks)
     written.append(render_revision(addition.answers, addition.plan, revision, project_dir))
-    written.append(write_replay_file(addition.answers, project_dir))
+    written += hooks.write_answers(addition.answers, project_dir)
     return [*written, *registries.values()]
 
 
@@ -161,6 +168,19 @@ def extend(answers: Mapping[str, Any], given: Mapping[str, str]) -> Addition:
 
 def next_revision(project_dir: Path, addition: Addition) -> Revision:
     """The revision after the project's single head, numbered after the highest numbered one."""
+    head, number = revision_head(project_dir)
+    names = [e.name for e in addition.entities] + [
+        f"{link.left.name}_{link.right.name}_link" for link in addition.links
+    ]
+    slug = "add_" + "_".join(names)
+    if len(slug) > 60:
+        slug = slug[:60].rstrip("_")
+    message = "Add " + ", ".join(n.replace("_", " ") for n in names) + "."
+    return Revision(f"{number:04d}", slug, message, head, addition.entities, addition.links)
+
+
+def revision_head(project_dir: Path) -> tuple[str, int]:
+    """The project's single head revision, and the number the next revision takes."""
     revisions: dict[str, str | None] = {}
     for path in sorted((project_dir / VERSIONS).glob("*.py")):
         found = _revision_ids(path)
@@ -174,14 +194,7 @@ def next_revision(project_dir: Path, addition: Addition) -> Revision:
     number = max(numbers, default=0) + 1
     while f"{number:04d}" in revisions:
         number += 1
-    names = [e.name for e in addition.entities] + [
-        f"{link.left.name}_{link.right.name}_link" for link in addition.links
-    ]
-    slug = "add_" + "_".join(names)
-    if len(slug) > 60:
-        slug = slug[:60].rstrip("_")
-    message = "Add " + ", ".join(n.replace("_", " ") for n in names) + "."
-    return Revision(f"{number:04d}", slug, message, heads.pop(), addition.entities, addition.links)
+    return heads.pop(), number
 
 
 def _revision_ids(path: Path) -> tuple[str, str | None] | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import TEMPLATE_DIR, project_tests
 from .answers import validate
+from .domain_file import normalized, write_domain_file
 from .entities import AnswerError
 from .git_repo import first_commit
 from .render import initial_revision, render_entity_files, render_revision
@@ -101,7 +102,7 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
     plan = validate(answers)
     render_entity_files(answers, plan, project_dir)
     render_revision(answers, plan, initial_revision(plan), project_dir)
-    write_replay_file(answers, project_dir)
+    write_answers(answers, project_dir)
 
     if "_commit" in answers:
         # cruft renders through cookiecutter's internals (create, and temporary copies for
@@ -130,6 +131,16 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
     next_targets = "run" if status == "passed" else "install test run"
     print(f"Next: cd {where} && make {next_targets}  (README.md says more)")
     return 0
+
+
+def write_answers(answers: Mapping[str, Any], project_dir: Path, domain: bool = True) -> list[Path]:
+    """The answers files: `.cookiecutter-replay.json` (what was applied) and `domain.yaml` (what a
+    team edits; not when `sync` applied it), both with the entities one a line."""
+    answers = normalized(answers)
+    written = [write_replay_file(answers, project_dir)]
+    if domain:
+        written.append(write_domain_file(answers, project_dir))
+    return written
 
 
 def install_and_test(project_dir: Path, uv: str | None, where: str | None = None) -> tuple[str, str]:

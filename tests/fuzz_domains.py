@@ -287,3 +287,191 @@ def _pairs(rng: random.Random, names: list[str]) -> str:
             text += " { " + ", ".join(_scalar(rng, fname, link=True) for fname in fnames) + " }"
         texts.append(text)
     return rng.choice(["; ", ", ", "\n"]).join(texts)
+
+
+# --- pairs: a domain and a random edit of it (sync) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A domain (before), an edit of it (after), and the choices `sync` needs for it."""
+
+    seed: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+    kinds: tuple[str, ...]  # what the edit did, for the test's id and the figures
+    renames: tuple[str, ...]  # --rename ENTITY.FIELD=NEW
+    backfills: tuple[str, ...]  # --backfill ENTITY.FIELD=VALUE
+    allow_drop: bool
+
+    @property
+    def arguments(self) -> list[str]:
+        args = [f"--rename={r}" for r in self.renames] + [f"--backfill={b}" for b in self.backfills]
+        return args + (["--allow-drop"] if self.allow_drop else [])
+
+
+EDIT_KINDS = ("add field", "drop field", "rename field", "optional", "str length", "enum words", "bounds",
+              "unique", "index", "retype", "add entity", "drop entity", "option")  # fmt: skip
+RETYPES = ["str(50)", "text", "int", "bigint", "float", "decimal(10,2)", "bool", "date", "datetime", "uuid"]
+# A value every simple type accepts within any bounds the fuzzer draws (bounds are checked).
+BACKFILLS = {"str": "x", "text": "x", "bool": "true", "date": "2024-01-02", "email": "a@example.com",
+             "url": "https://example.com", "uuid": "00000000-0000-4000-8000-000000000000"}  # fmt: skip
+
+
+def edit(seed: int, steps: int = 2) -> Edit:
+    """A random domain, and `steps` random edits of it that the parser accepts."""
+    start = example(seed)
+    rng = random.Random(seed * 7919 + 1)
+    for _ in range(200):
+        result = _try_edit(rng, start, steps)
+        if result is not None:
+            return result
+    raise AssertionError(f"seed {seed}: no edit of this domain was accepted in 200 draws")
+
+
+def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
+    from sqlmodel_scaffold.naming import normalise
+    from sqlmodel_scaffold.splitting import split_top_level
+
+    entities = split_top_level(start.answers["entities"], "entities")
+    pairs = start.answers["many_to_many"]
+    options = {k: start.answers[k] for k in ("database", "pagination", "soft_delete")}
+    kinds: list[str] = []
+    renames: list[str] = []
+    backfills: list[str] = []
+    allow_drop = False
+    for _ in range(steps):
+        kind = rng.choice(EDIT_KINDS)
+        declared = [i for i, text in enumerate(entities) if "{" in text]
+        if kind == "add entity":
+            names = [normalise(_head(t).split("(")[0].split(":")[0]) for t in entities]
+            fresh = [n for n in ENTITY_NAMES if normalise(n) not in names]
+            entities.append(_entity(rng, rng.choice(fresh), [n.replace("_", " ") for n in names]))
+        elif kind == "drop entity":
+            if len(entities) < 2:
+                return None
+            entities.pop(rng.randrange(len(entities)))
+            allow_drop = True
+        elif kind == "option":
+            key = rng.choice(list(options))
+            options[key] = rng.choice([v for v in OPTIONS[key] if v != options[key]])
+        else:
+            if not declared:
+                return None
+            index = rng.choice(declared)
+            changed = _edit_fields(rng, entities[index], kind, renames, backfills)
+            if changed is None:
+                return None
+            entities[index] = changed
+            allow_drop = allow_drop or kind == "drop field"
+        kinds.append(kind)
+    after_entities = "; ".join(entities)
+    try:
+        plan = parse(after_entities, pairs)
+    except AnswerError:
+        try:  # a pair whose side went: drop the pairs
+            pairs = ""
+            plan = parse(after_entities, pairs)
+        except AnswerError:
+            return None
+    before_plan = parse(start.answers["entities"], start.answers["many_to_many"])
+    for choice in renames + backfills:  # a later step may have dropped or renamed what it names
+        entity, field = choice.split("=")[0].split(".")
+        new_name = choice.split("=")[1]
+        before_names = {e.name for e in before_plan.entities}
+        after_fields = {(e.name, f.name) for e in plan.entities for f in e.fields}
+        wanted = new_name if choice in renames else field
+        if entity not in before_names or (entity, wanted) not in after_fields:
+            return None
+    if plan == before_plan and options == {k: start.answers[k] for k in options}:
+        return None
+    if pairs != start.answers["many_to_many"] or (start.answers["soft_delete"] and not options["soft_delete"]):
+        allow_drop = True  # a link table goes, or deleted_at (and which rows were deleted) does
+    after = {**start.answers, "entities": after_entities, "many_to_many": pairs, **options}
+    return Edit(start.seed, start.answers, after, tuple(kinds), tuple(renames), tuple(backfills), allow_drop)
+
+
+def _head(entity: str) -> str:
+    return entity.split("{")[0].strip()
+
+
+def _edit_fields(rng: random.Random, entity: str, kind: str, renames: list[str], backfills: list[str]) -> str | None:
+    from sqlmodel_scaffold.naming import normalise
+    from sqlmodel_scaffold.splitting import split_top_level
+
+    head, body = entity.split("{", 1)
+    items = split_top_level(body.rstrip().rstrip("}"), "fields")
+    owner = normalise(head.strip().split("(")[0])
+    fields = [i for i, item in enumerate(items) if not item.startswith("unique(")]
+    names = [items[i].split(":")[0].strip() for i in fields]
+    scalars = [i for i in fields if items[i].split(":")[1].split()[0].rstrip("?").split("(")[0] in SCALAR_TYPES]
+    if kind == "add field":
+        fname = rng.choice([n for n in FIELD_NAMES if n not in names and n != "parent"])
+        item = _scalar(rng, fname, link=False)
+        spec = item.split(":", 1)[1].split()
+        type_word = spec[0].rstrip("?")
+        if not spec[0].endswith("?") and not any(m.startswith("=") for m in spec):
+            base = type_word.split("(")[0]
+            if base in BACKFILLS and "unique" not in spec:
+                value = BACKFILLS[base]
+                if base == "str" and "(" in type_word and int(type_word[4:-1]) < len(value):
+                    return None
+                backfills.append(f"{owner}.{fname}={value}")
+            else:
+                item = item.replace(type_word, type_word + "?", 1)
+        items.append(item)
+    elif kind == "drop field":
+        if len(fields) < 2:
+            return None
+        victim = rng.choice(fields)
+        gone = names[fields.index(victim)]
+        items = [
+            item for i, item in enumerate(items) if i != victim and not (item.startswith("unique(") and gone in item)
+        ]
+    elif kind == "rename field":
+        if not scalars:
+            return None
+        i = rng.choice(scalars)
+        old = items[i].split(":")[0].strip()
+        new = rng.choice([n for n in FIELD_NAMES if n not in names and n != "parent"])
+        items[i] = new + items[i][len(old) :]
+        items = [
+            item.replace(f"({old},", f"({new},").replace(f" {old})", f" {new})") if item.startswith("unique(") else item
+            for item in items
+        ]
+        renames.append(f"{owner}.{old}={new}")
+    else:
+        if not scalars:
+            return None
+        i = rng.choice(scalars)
+        name, spec = items[i].split(":", 1)
+        words = spec.split()
+        type_word = words[0]
+        if kind == "optional":
+            if type_word.endswith("?"):
+                words[0] = type_word[:-1]
+            else:
+                words[0] = type_word + "?"
+        elif kind == "str length" and type_word.startswith("str"):
+            words[0] = f"str({rng.choice([10, 40, 300])})" + ("?" if type_word.endswith("?") else "")
+        elif kind == "enum words" and type_word.startswith("enum("):
+            current = type_word[5:].split(")")[0].split("|")
+            pool = [w for w in ENUM_WORDS if w not in current]
+            chosen = current[:-1] if len(current) > 1 and rng.random() < 0.5 else [*current, rng.choice(pool)]
+            words[0] = "enum(" + "|".join(chosen) + ")" + ("?" if type_word.endswith("?") else "")
+        elif kind == "bounds" and type_word.rstrip("?") in ("int", "bigint"):
+            words = [w for w in words if not w.startswith(("<=", ">="))]
+            spec_text = " ".join(words).replace(">= ", ">=").replace("<= ", "<=")
+            words = [w for w in spec_text.split() if not w.startswith((">=", "<="))] + [f">= {rng.choice([0, 1, -10])}"]
+        elif kind == "retype":
+            new_type = rng.choice([t for t in RETYPES if t != type_word.rstrip("?")])
+            kept = [w for w in words[1:] if w in ("index", "hidden") or (w == "unique" and new_type != "bool")]
+            words = [new_type + ("?" if type_word.endswith("?") else ""), *kept]
+        elif kind == "unique":
+            words = [w for w in words if w != "unique"] if "unique" in words else [*words, "unique"]
+        elif kind == "index":
+            words = [w for w in words if w != "index"] if "index" in words else [*words, "index"]
+        else:
+            return None
+        items[i] = f"{name}: {' '.join(words)}"
+    return f"{head.rstrip()} {{ {', '.join(items)} }}"

@@ -34,8 +34,34 @@ def run_migrations(connection: Connection) -> None:
         # database runs on both (`make revision` against PostgreSQL, `make test` on SQLite).
         render_as_batch=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    # Batch mode copies a SQLite table and drops the old copy, which a referencing row's RESTRICT
+    # refuses at once (deferred or not). So foreign keys are off while the revisions run (SQLite
+    # allows that only outside a transaction), and every reference is checked before they are on again.
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        sqlite_pragma(connection, "foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+        if sqlite:
+            broken = sqlite_pragma(connection, "foreign_key_check")
+            if broken:
+                raise RuntimeError(
+                    f"the migration left rows whose references point nowhere: {broken[:5]}"
+                )
+    finally:
+        if sqlite:
+            sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def sqlite_pragma(connection: Connection, pragma: str) -> list[tuple[object, ...]]:
+    """A PRAGMA on the driver's connection, outside SQLAlchemy's transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 async def run_standalone() -> str | None:

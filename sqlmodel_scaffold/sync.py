@@ -1,0 +1,432 @@
+"""Bring a generated project to its `domain.yaml`, keeping the user's edits and the database's rows.
+
+    ../.cookiecutter-venv/bin/python -m sqlmodel_scaffold.sync PROJECT_DIR [--dry-run]
+        [--rename ENTITY.FIELD=NEW_NAME]... [--backfill ENTITY.FIELD=VALUE]... [--allow-drop]
+
+Code: every file a generation renders is brought to its new rendering by a three-way merge (base:
+the rendering of the applied answers, `.cookiecutter-replay.json`; theirs: the rendering of
+`domain.yaml`; ours: the file on disk), with `git merge-file`. Where an edit and the change meet,
+nothing is written and each conflict is listed. Migration: a new revision with what the schema
+lost and gained (schema_diff.py). Then the answers files record what was applied, and the
+project's linters and tests run (SQLMODEL_TEMPLATE_RUN_TESTS=0 skips them). Run it from a
+checkout of the template, with the Python that has cookiecutter.
+"""
+
+import argparse
+import difflib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import add, hooks
+from .answers import validate
+from .compare import QUIET, RenderError, render
+from .domain_file import DOMAIN_FILE, normalized
+from .entities import Plan
+from .errors import AnswerError
+from .naming import normalise
+from .render import VERSIONS
+from .replay import REPLAY_FILE
+from .schema_diff import Choices, Schema, Steps, diff, read_schema, revision_text
+
+ANSWERS_FILES = {REPLAY_FILE, DOMAIN_FILE, ".cruft.json"}
+CRUFT_FILE = ".cruft.json"
+FIXED = ("primary_key", "project_slug", "package_name")
+INITIAL = VERSIONS / "0001_initial.py"
+
+
+@dataclass
+class Merge:
+    """What the code merge does to the project's files (paths relative to it)."""
+
+    written: dict[str, str] = field(default_factory=dict)  # path -> new text
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files of removed parts the user edited
+    conflicts: list[str] = field(default_factory=list)  # "path: lines a-b"
+
+
+@dataclass
+class SyncPlan:
+    answers: dict[str, Any]
+    merge: Merge
+    revision_path: Path | None
+    revision: str | None
+    up: Steps
+    down: Steps
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sqlmodel_scaffold.sync", description=__doc__.splitlines()[0])
+    parser.add_argument("project")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument("--rename", action="append", default=[], metavar="ENTITY.FIELD=NEW_NAME")
+    parser.add_argument("--backfill", action="append", default=[], metavar="ENTITY.FIELD=VALUE")
+    parser.add_argument("--allow-drop", action="store_true", help="allow dropping columns and tables")
+    args = parser.parse_args(argv)
+    project = Path(args.project)
+    try:
+        plan = prepare(project, args.rename, args.backfill, args.allow_drop)
+    except AnswerError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+    if plan.merge.conflicts:
+        print(
+            "ERROR: your edits and the change meet in "
+            f"{len(plan.merge.conflicts)} places, so nothing was written; resolve them (keep your edit "
+            "outside those lines, or make it after the sync), then sync again:",
+            file=sys.stderr,
+        )
+        print("\n".join(f"  conflict: {c}" for c in plan.merge.conflicts), file=sys.stderr)
+        return 1
+    report(plan, project)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    apply(plan, project)
+    if not plan.merge.written and not plan.merge.removed and plan.revision is None:
+        return 0
+    return add.run_tests(project)
+
+
+def report(plan: SyncPlan, project: Path) -> None:
+    merge = plan.merge
+    for path in sorted(merge.written):
+        print(f"  {'merge' if (project / path).exists() else 'add'} {path}")
+    for path in merge.removed:
+        print(f"  remove {path}")
+    for path in merge.kept:
+        print(f"  keep {path} (its entity or pair is gone, and you edited it: delete it when you are done with it)")
+    if plan.revision_path is not None:
+        print(f"  revision {plan.revision_path.as_posix()}:")
+        for line in plan.up.summary:
+            print(f"    {line}")
+    if not merge.written and not merge.removed and plan.revision is None:
+        print("Nothing to do: the project is what domain.yaml says.")
+
+
+def prepare(project: Path, renames: Sequence[str], backfills: Sequence[str], allow_drop: bool) -> SyncPlan:
+    """Everything checked and computed; nothing written."""
+    applied = add.read_answers(project)
+    wanted = read_domain(project, applied)
+    old_plan, new_plan = validate(applied), validate(wanted)
+    for key in FIXED:
+        if wanted[key] != applied[key]:
+            raise AnswerError(
+                f"{key} changes from {applied[key]!r} to {wanted[key]!r} in {DOMAIN_FILE}; sync cannot change it "
+                "(generate a new project instead), so put it back"
+            )
+    choices = parse_choices(old_plan, new_plan, renames, backfills, allow_drop)
+    with tempfile.TemporaryDirectory(prefix="sync-") as scratch:
+        base = render_answers(applied, Path(scratch) / "base")
+        theirs = render_answers(wanted, Path(scratch) / "theirs")
+        up, down, old_schema, new_schema = migration_steps(base, theirs, choices, old_plan, new_plan)
+        merge = merge_trees(project, base, theirs)
+    revision_path, revision, text = None, None, None
+    if up.changes:
+        head, number = add.revision_head(project)
+        revision = f"{number:04d}"
+        slug = _slug(up)
+        revision_path = VERSIONS / f"{revision}_{slug}.py"
+        message = "Sync with domain.yaml: " + "; ".join(up.summary) + "."
+        text = revision_text(revision, head, message, old_schema, new_schema, up, down)
+        merge.written[revision_path.as_posix()] = text
+    return SyncPlan(wanted, merge, revision_path, revision, up, down)
+
+
+def read_domain(project: Path, applied: Mapping[str, Any]) -> dict[str, Any]:
+    import yaml  # type: ignore[import-untyped]  # cookiecutter's own dependency
+
+    path = project / DOMAIN_FILE
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AnswerError(
+            f"{project} has no {DOMAIN_FILE}: write one (python -m sqlmodel_scaffold.sync makes none), "
+            f"or regenerate the project"
+        ) from None
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise AnswerError(f"{path} is not valid YAML{line}: {getattr(error, 'problem', error)}") from None
+    context = loaded.get("default_context") if isinstance(loaded, dict) else None
+    if not isinstance(context, dict):
+        raise AnswerError(f"{path} has no default_context: mapping; it should look like the one generation wrote")
+    unknown = sorted(set(context) - set(applied))
+    if unknown:
+        raise AnswerError(f"{path} names {unknown[0]!r}, which is not an answer of this template; remove it")
+    wanted = dict(applied)
+    for key, value in context.items():
+        wanted[key] = "" if value is None and isinstance(applied[key], str) else value
+    return normalized(wanted)
+
+
+def parse_choices(old: Plan, new: Plan, renames: Sequence[str], backfills: Sequence[str], allow_drop: bool) -> Choices:
+    renamed: dict[str, dict[str, str]] = {}
+    for text in renames:
+        entity, before, after = _entity_field(text, "--rename")
+        old_entity = _entity(old, entity, text)
+        new_entity = _entity(new, entity, text)
+        old_field = _field(old_entity, before, text)
+        new_field = _field(new_entity, normalise(after), text)
+        if any(f.name == new_field.name for f in old_entity.fields):
+            raise AnswerError(f"--rename {text}: {entity}.{new_field.name} exists already")
+        renamed.setdefault(old_entity.table, {})[old_field.column] = new_field.column
+    filled: dict[str, dict[str, str]] = {}
+    for text in backfills:
+        entity, name, value = _entity_field(text, "--backfill")
+        new_field = _field(_entity(new, entity, text), name, text)
+        filled.setdefault(entity, {})[new_field.column] = backfill_default(new_field, value, text)
+    return Choices(renamed, filled, allow_drop)
+
+
+def _entity_field(text: str, option: str) -> tuple[str, str, str]:
+    target, separator, value = text.partition("=")
+    entity, dot, name = target.partition(".")
+    if not separator or not dot or not entity or not name:
+        raise AnswerError(f"{option} {text!r} is not ENTITY.FIELD=VALUE (for example {option} book.title=...)")
+    return normalise(entity), normalise(name), value.strip()
+
+
+def _entity(plan: Plan, name: str, text: str) -> Any:
+    try:
+        return plan.entity(name)
+    except StopIteration:
+        raise AnswerError(f"{text!r}: there is no entity {name!r} on both sides of the sync") from None
+
+
+def _field(entity: Any, name: str, text: str) -> Any:
+    found = next((f for f in entity.fields if f.name == name), None)
+    if found is None:
+        raise AnswerError(f"{text!r}: entity {entity.name!r} has no field {name!r} there")
+    return found
+
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def backfill_default(f: Any, value: str, text: str) -> str:
+    """The `server_default=` source that fills the rows there are with `value`."""
+    kind = "uuid" if f.is_reference and value and not value.isdigit() else ("int" if f.is_reference else f.type)
+    if kind in ("int", "bigint", "float", "decimal"):
+        if not NUMBER.fullmatch(value):
+            raise AnswerError(f"--backfill {text}: {f.name} is a number ({f.type}); give one, like =0")
+        return f'sa.text("{value}")'
+    if kind == "bool":
+        if value.lower() not in ("true", "false"):
+            raise AnswerError(f"--backfill {text}: {f.name} is a bool; give true or false")
+        return f'sa.text("{value.lower()}")'
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    if kind == "enum" and value not in f.words:
+        raise AnswerError(f"--backfill {text}: {value!r} is not one of {f.name}'s words ({'|'.join(f.words)})")
+    if not value and kind not in ("text",):
+        raise AnswerError(f"--backfill {text}: give a value after '='")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_answers(answers: Mapping[str, Any], output: Path) -> Path:
+    extra = {k: v for k, v in answers.items() if not k.startswith("_")}
+    try:
+        return render({**extra, **QUIET}, output)
+    except RenderError as error:
+        raise AnswerError(str(error)) from None
+
+
+def migration_steps(
+    base: Path, theirs: Path, choices: Choices, old_plan: Plan, new_plan: Plan
+) -> tuple[Steps, Steps, Schema, Schema]:
+    new_source = (theirs / INITIAL).read_text(encoding="utf-8")
+    old_source = (base / INITIAL).read_text(encoding="utf-8")
+    new = read_schema(new_source)
+    plain_old = read_schema(old_source)
+    changed = {
+        name: f"{name}_BEFORE"
+        for name, text in plain_old.constants.items()
+        if name in new.constants and new.constants[name] != text
+    }
+    old = read_schema(old_source, changed)
+    try:
+        up = diff(old, new, choices)
+    except AnswerError as error:
+        raise AnswerError(_explain(str(error), new_plan)) from None
+    if up.lost and not choices.allow_drop:
+        raise AnswerError(
+            f"the sync would drop {', '.join(up.lost)} and their data; if that is meant, add --allow-drop "
+            "(or --rename ENTITY.FIELD=NEW_NAME when a field was renamed)"
+        )
+    inverse = {t: {after: before for before, after in r.items()} for t, r in choices.renames.items()}
+    down = diff(new, old, Choices(inverse, {}, allow_drop=True, lenient=True))
+    return up, down, old, new
+
+
+def _explain(message: str, plan: Plan) -> str:
+    if message.startswith("NEEDS_BACKFILL "):
+        table, column = message.split()[1].split(".")
+        entity = next((e for e in plan.entities if e.table == table), None)
+        f = next((f for f in entity.fields if f.column == column), None) if entity else None
+        if f is None:  # a link's field: --backfill names entities only
+            return (
+                f"{table}.{column} is new and required with no default, so the rows there are need a value: "
+                f"give it '= default' or '?' in {DOMAIN_FILE}"
+            )
+        return (
+            f"{table}.{f.name} is new and required with no default, so the rows there are need a value: "
+            f"add --backfill {table}.{f.name}=VALUE (or give it '= default' or '?' in {DOMAIN_FILE})"
+        )
+    return message
+
+
+def _slug(up: Steps) -> str:
+    words = [re.sub(r"[^a-z0-9]+", "_", line.split(":")[0].lower()).strip("_") for line in up.summary]
+    slug = "sync_" + "_".join(words)
+    return slug[:60].rstrip("_")
+
+
+# --- the code -------------------------------------------------------------------------------------
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative not in ANSWERS_FILES and not relative.startswith(VERSIONS.as_posix() + "/"):
+            found[relative] = path.read_bytes()
+    return found
+
+
+def merge_trees(project: Path, base_dir: Path, theirs_dir: Path) -> Merge:
+    base, theirs = _files(base_dir), _files(theirs_dir)
+    merge = Merge()
+    for path in sorted(base.keys() | theirs.keys()):
+        target = project / path
+        ours = target.read_bytes() if target.is_file() else None
+        old, new = base.get(path), theirs.get(path)
+        if old == new or ours == new:
+            continue
+        if new is None:  # the entity or pair is gone
+            if ours == old:
+                merge.removed.append(path)
+            elif ours is not None:
+                merge.kept.append(path)
+            continue
+        if ours is None:
+            if old is None:
+                merge.written[path] = new.decode("utf-8")
+            else:
+                merge.conflicts.append(f"{path}: you deleted it, and the change edits it")
+            continue
+        if ours == old:
+            merge.written[path] = new.decode("utf-8")
+            continue
+        merged, conflicts = merge_file(ours, old or b"", new, path)
+        if conflicts:
+            merge.conflicts += conflicts
+        else:
+            merge.written[path] = merged
+    return merge
+
+
+def merge_file(ours: bytes, base: bytes, theirs: bytes, path: str) -> tuple[str, list[str]]:
+    """`git merge-file -p`: the merged text, or where it conflicts (lines of the user's file)."""
+    with tempfile.TemporaryDirectory(prefix="sync-merge-") as scratch:
+        names = []
+        for label, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            (Path(scratch) / label).write_bytes(data)
+            names.append(str(Path(scratch) / label))
+        done = subprocess.run(
+            ["git", "merge-file", "-p", "-L", "yours", "-L", "base", "-L", "domain.yaml", *names],
+            capture_output=True,
+        )
+    if done.returncode < 0 or done.returncode > 127:
+        raise AnswerError(f"git merge-file failed on {path}: {done.stderr.decode(errors='replace').strip()}")
+    merged = done.stdout.decode("utf-8")
+    if done.returncode == 0:
+        return merged, []
+    return merged, [f"{path}: {where}" for where in _conflict_lines(ours.decode("utf-8"), merged)]
+
+
+def _conflict_lines(ours: str, merged: str) -> list[str]:
+    """Each conflict as the lines of the user's file it covers."""
+    mine, out = ours.splitlines(), merged.splitlines()
+    matcher = difflib.SequenceMatcher(None, mine, out, autojunk=False)
+    to_ours: dict[int, int] = {}
+    for a, b, size in matcher.get_matching_blocks():
+        for offset in range(size):
+            to_ours[b + offset] = a + offset
+    found, index = [], 0
+    while index < len(out):
+        if out[index].startswith("<<<<<<< "):
+            start = index + 1
+            end = start
+            while end < len(out) and not out[end].startswith(("=======", "||||||| ")):
+                end += 1
+            lines = [to_ours[i] + 1 for i in range(start, end) if i in to_ours]
+            if lines:
+                found.append(f"lines {lines[0]}-{lines[-1]}" if len(lines) > 1 else f"line {lines[0]}")
+            else:
+                before = max((to_ours[i] for i in range(index) if i in to_ours), default=-1)
+                found.append(f"after line {before + 1}")
+            while index < len(out) and not out[index].startswith(">>>>>>> "):
+                index += 1
+        index += 1
+    return found
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def apply(plan: SyncPlan, project: Path) -> None:
+    for path, text in plan.merge.written.items():
+        target = project / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for path in plan.merge.removed:
+        (project / path).unlink()
+        _prune(project, (project / path).parent)
+    if plan.revision_path is not None:
+        format_revision(project, project / plan.revision_path)
+    hooks.write_answers(plan.answers, project, domain=False)
+    cruft = project / CRUFT_FILE
+    if cruft.is_file():
+        data = json.loads(cruft.read_text(encoding="utf-8"))
+        context = data.setdefault("context", {}).setdefault("cookiecutter", {})
+        context.update({k: v for k, v in plan.answers.items() if not k.startswith("_")})
+        cruft.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _prune(project: Path, folder: Path) -> None:
+    """Remove folders the removed files leave empty (but for caches, which a removed package leaves)."""
+    while folder != project and folder.is_dir():
+        rest = [p for p in folder.iterdir() if p.name != "__pycache__"]
+        if rest:
+            return
+        shutil.rmtree(folder)
+        folder = folder.parent
+
+
+def format_revision(project: Path, path: Path) -> None:
+    """Lay the revision out as the project's ruff does (its own, else one on PATH)."""
+    ruff = project / ".venv" / "bin" / "ruff"
+    if ruff.exists():
+        command = [str(ruff)]
+    elif shutil.which("ruff"):
+        command = ["ruff"]
+    elif importlib.util.find_spec("ruff") is not None:
+        command = [sys.executable, "-m", "ruff"]
+    else:
+        return
+    for args in (["check", "--fix-only", "--quiet", "--no-cache"], ["format", "--quiet", "--no-cache"]):
+        subprocess.run([*command, *args, str(path)], cwd=project, capture_output=True, env={**os.environ})
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,358 @@
+"""`sync`: a project generated from domain A and synced to B is a project generated from B.
+
+The property (SPEC section 7), over random pairs from the domain fuzzer: with no user edits, the
+synced tree equals a fresh generation of B byte for byte outside migrations/versions/, and a
+database upgraded through A's revisions and sync's has the schema B's `0001` makes, on SQLite and
+PostgreSQL. Then the cases with edits and rows: an edit elsewhere survives, an edit on the changed
+lines is a conflict that writes nothing, renamed and backfilled values are there, a change that
+rows break fails before it changes anything, and a refused spec changes nothing.
+
+TEMPLATE_SYNC_SEED and TEMPLATE_SYNC_EXAMPLES run other samples.
+"""
+
+import asyncio
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TEMPLATE, render
+from fuzz_domains import Edit, edit
+from sqlalchemy import inspect, make_url
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from sqlmodel_scaffold.domain_file import DOMAIN_FILE, domain_yaml
+
+SEED = int(os.environ.get("TEMPLATE_SYNC_SEED", "0"))
+EXAMPLES = int(os.environ.get("TEMPLATE_SYNC_EXAMPLES", "2"))
+SEEDS = range(SEED, SEED + EXAMPLES)
+
+
+def sync(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SQLMODEL_TEMPLATE_RUN_TESTS": "0"}
+    command = [sys.executable, "-m", "sqlmodel_scaffold.sync", str(project), *args]
+    return subprocess.run(command, cwd=TEMPLATE, env=env, capture_output=True, text=True, timeout=600)
+
+
+def alembic(project: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, "-m", "alembic", *args]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+
+def migrate(project: Path, url: str, *args: str) -> str:
+    done = alembic(project, url, *(args or ("upgrade", "head")))
+    assert done.returncode == 0, done.stderr[-1200:]
+    return done.stdout + done.stderr
+
+
+def edit_domain(project: Path, changes: dict[str, Any]) -> None:
+    """domain.yaml as a user leaves it: every answer, some of them changed."""
+    applied = json.loads((project / ".cookiecutter-replay.json").read_text(encoding="utf-8"))["cookiecutter"]
+    (project / DOMAIN_FILE).write_text(domain_yaml({**applied, **changes}), encoding="utf-8")
+
+
+# --- schemas, reflected -------------------------------------------------------------------
+
+
+def schema(url: str) -> dict[str, Any]:
+    """Every table's columns, types, nullability, server defaults, indexes, unique and CHECK
+    constraints and foreign keys, in a form that does not depend on their order."""
+    return asyncio.run(_schema(url))
+
+
+async def _schema(url: str) -> dict[str, Any]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            found: dict[str, Any] = await connection.run_sync(_reflect)
+    finally:
+        await engine.dispose()
+    if make_url(url).get_backend_name() == "sqlite":
+        for table, (checks, indexes) in _sqlite_parts(str(make_url(url).database)).items():
+            if table in found:
+                found[table]["checks"] = checks
+                found[table]["indexes"] = indexes
+    return found
+
+
+def _reflect(connection: Connection) -> dict[str, Any]:
+    inspector = inspect(connection)
+    found = {}
+    for table in inspector.get_table_names():
+        if table == "alembic_version":
+            continue
+        columns = {
+            c["name"]: (str(c["type"]), c["nullable"], _default(c.get("default"))) for c in inspector.get_columns(table)
+        }
+        indexes = {
+            i["name"]: (
+                tuple(i["column_names"]),
+                tuple(str(e) for e in i.get("expressions") or ()),
+                bool(i["unique"]),
+                tuple(sorted((k, str(v)) for k, v in (i.get("dialect_options") or {}).items())),
+            )
+            for i in inspector.get_indexes(table)
+        }
+        uniques = {u["name"]: tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)}
+        checks = {c["name"]: " ".join(str(c["sqltext"]).split()) for c in inspector.get_check_constraints(table)}
+        keys = {
+            k["name"]: (tuple(k["constrained_columns"]), k["referred_table"], tuple(k["referred_columns"]),
+                        (k.get("options") or {}).get("ondelete"))
+            for k in inspector.get_foreign_keys(table)
+        }  # fmt: skip
+        primary = tuple(inspector.get_pk_constraint(table)["constrained_columns"])
+        found[table] = {"columns": columns, "indexes": indexes, "uniques": uniques, "checks": checks,
+                        "foreign_keys": keys, "primary_key": primary}  # fmt: skip
+    return found
+
+
+def _default(value: Any) -> str | None:
+    """A server default as text; SQLite keeps the parentheses a table copy adds around it."""
+    if value is None:
+        return None
+    text = str(value)
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return text
+
+
+def _sqlite_parts(path: str) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """SQLite's CHECKs and indexes by name, read from their SQL (what the database enforces):
+    SQLAlchemy reflects no index on an expression there."""
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    found: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+    for kind, name, table, sql in rows:
+        checks, indexes = found.setdefault(table, ({}, {}))
+        if kind == "table":
+            for part in sql.split("CONSTRAINT ")[1:]:
+                constraint, _, rest = part.partition(" ")
+                if rest.startswith("CHECK"):
+                    checks[constraint] = " ".join(_balanced(rest[rest.index("(") :]).split())
+        elif kind == "index" and sql is not None:  # None: the primary key's own
+            indexes[name] = " ".join(sql.replace('"', "").split())
+    return found
+
+
+def _balanced(text: str) -> str:
+    """The parenthesised expression `text` starts with (quotes respected)."""
+    depth, quote = 0, ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return text[: index + 1]
+    return text
+
+
+def database(kind: str, tmp_path: Path, name: str, request: pytest.FixtureRequest) -> str:
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}"
+    url: str = request.getfixturevalue("postgres_database")
+    if name == "fresh":  # a second database on the same server
+        url = request.getfixturevalue("second_postgres_database")
+    return url
+
+
+@pytest.fixture
+def second_postgres_database(postgres_server: None) -> Any:
+    import uuid
+
+    from conftest import POSTGRES_ADMIN_URL, _admin
+
+    name = f"sync_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+# --- the property ---------------------------------------------------------------------------
+
+
+def synced_pair(pair: Edit, tmp_path: Path) -> tuple[Path, Path]:
+    """A generated from the pair's first domain and synced to the second; B generated afresh."""
+    a = render(tmp_path / "a", **pair.before)
+    edit_domain(a, pair.after)
+    done = sync(a, *pair.arguments)
+    assert done.returncode == 0, f"{pair.kinds} {pair.arguments}\n{done.stdout}{done.stderr}"
+    b = render(tmp_path / "b", **pair.after)
+    return a, b
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_synced_project_is_a_fresh_generation(
+    seed: int, kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    pair = edit(seed)
+    a, b = synced_pair(pair, tmp_path)
+    assert _outside_versions(a, b) == [], pair
+
+    upgraded = database(kind, tmp_path, "synced", request)
+    fresh = database(kind, tmp_path, "fresh", request)
+    migrate(a, upgraded)
+    migrate(b, fresh)
+    assert_same_schema(schema(upgraded), schema(fresh), pair)
+    # The revision's downgrade brings A's schema back, and its upgrade runs again.
+    if list((a / "migrations" / "versions").glob("0002_*.py")):
+        before = database(kind, tmp_path, "before", request) if kind == "sqlite" else None
+        migrate(a, upgraded, "downgrade", "0001")
+        if before is not None:
+            original = render(tmp_path / "original", **pair.before)
+            migrate(original, before)
+            assert_same_schema(schema(upgraded), schema(before), pair)
+        migrate(a, upgraded)
+
+
+def assert_same_schema(got: dict[str, Any], wanted: dict[str, Any], pair: Edit) -> None:
+    differences = [f"table {t}: only on one side" for t in got.keys() ^ wanted.keys()]
+    for table in got.keys() & wanted.keys():
+        for part, items in got[table].items():
+            other = wanted[table][part]
+            if items != other:
+                if isinstance(items, dict):
+                    for name in sorted(items.keys() | other.keys()):
+                        if items.get(name) != other.get(name):
+                            differences.append(f"{table} {part} {name}: {items.get(name)} != {other.get(name)}")
+                else:
+                    differences.append(f"{table} {part}: {items} != {other}")
+    assert not differences, f"{pair.kinds} {pair.arguments}:\n" + "\n".join(differences)
+
+
+def _outside_versions(a: Path, b: Path) -> list[str]:
+    shutil.rmtree(a / "migrations" / "versions" / "__pycache__", ignore_errors=True)
+    left = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    right = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    differ = sorted((left ^ right) | {n for n in left & right if (a / n).read_bytes() != (b / n).read_bytes()})
+    return [n for n in differ if not n.startswith("migrations/versions/") and "__pycache__" not in n]
+
+
+# --- edits and rows -------------------------------------------------------------------------
+
+LIBRARY = (
+    "author { name: str(120), born_on: date? }\n"
+    "book { title: str(200), isbn: str(17) unique, author: author, status: enum(draft|live) = draft, pages: int? >= 1 }"
+)
+USER_LINE = '\n\n# The team\'s own note: sync keeps it.\nTEAM_NOTE = "kept"\n'
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
+
+
+def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_sync_keeps_rows_and_edits_renames_and_backfills(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Library Desk", entities=LIBRARY, database="sqlite")
+    package = project / "src" / "library_desk"
+    models = package / "books" / "models.py"
+    models.write_text(models.read_text() + USER_LINE)
+    db = tmp_path / "library.db"
+    url = f"sqlite+aiosqlite:///{db}"
+    migrate(project, url)
+    with sqlite3.connect(db) as connection:
+        connection.executescript(
+            "INSERT INTO author (name, created_at, updated_at) VALUES ('Ursula', 1, 1);"
+            "INSERT INTO book (title, isbn, author_id, status, pages, created_at, updated_at)"
+            " VALUES ('Earthsea', '978-0', 1, 'live', 200, 1, 1);"
+        )
+
+    edit_domain(project, {"entities": LIBRARY.replace("name: str(120)", "full_name: str(120)").replace(
+        "pages: int? >= 1", "pages: int >= 1, room: str(10)").replace("draft|live", "draft|live|gone")})  # fmt: skip
+    refused = sync(project)  # a rename without --rename is a drop, and room needs a value
+    assert refused.returncode == 1 and refused.stderr.startswith("ERROR: "), refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    before = snapshot(project)
+    assert sync(project, "--dry-run", "--rename", "author.name=full_name", "--backfill", "book.room=A1").returncode == 0
+    assert snapshot(project) == before  # a dry run writes nothing
+
+    applied = json.loads((project / ".cookiecutter-replay.json").read_text())["cookiecutter"]
+    cruft = {"template": "x", "commit": "0123", "context": {"cookiecutter": {**applied, "_template": "x"}}}
+    (project / ".cruft.json").write_text(json.dumps(cruft))
+    done = sync(project, "--rename", "author.name=full_name", "--backfill", "book.room=A1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    recorded = json.loads((project / ".cookiecutter-replay.json").read_text())["cookiecutter"]
+    assert "full_name: str(120)" in recorded["entities"]
+    context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
+    assert context == {**recorded, "_template": "x"}  # cruft update sees the new answers
+    assert "rename name to full_name" in done.stdout
+    assert models.read_text().endswith(USER_LINE)  # the user's line, in a file the change rewrote
+    assert "room" in models.read_text() and "room" not in before["src/library_desk/books/models.py"].decode()
+    migrate(project, url)
+    assert rows(db, "SELECT full_name FROM author") == [("Ursula",)]
+    assert rows(db, "SELECT title, room, status, pages FROM book") == [("Earthsea", "A1", "live", 200)]
+    check = subprocess.run([sys.executable, "-m", "alembic", "check"], cwd=project, capture_output=True, text=True,
+                           env={**os.environ, "DATABASE_URL": url})  # fmt: skip
+    assert "No new upgrade operations detected" in check.stdout + check.stderr, check.stderr[-2000:]
+    for tool in (
+        ["ruff", "check", "--no-cache", "."],
+        ["ruff", "format", "--check", "--no-cache", "."],
+        ["mypy", "migrations"],
+    ):
+        linted = subprocess.run([sys.executable, "-m", *tool], cwd=project, capture_output=True, text=True)
+        assert linted.returncode == 0, linted.stdout + linted.stderr
+
+    # A change that the rows break fails before it changes anything: an isbn of 5 characters, now str(4).
+    edit_domain(project, {"entities": LIBRARY.replace("name: str(120)", "full_name: str(120)").replace(
+        "pages: int? >= 1", "pages: int >= 1, room: str(10)").replace("draft|live", "draft|live|gone").replace(
+        "str(17)", "str(4)")})  # fmt: skip
+    assert sync(project).returncode == 0
+    failed = alembic(project, url, "upgrade", "head")
+    assert failed.returncode != 0
+    assert "1 rows of book break ck_book_isbn_length" in failed.stderr, failed.stderr[-2000:]
+    assert rows(db, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert rows(db, "SELECT isbn FROM book") == [("978-0",)]
+
+
+def test_an_edit_on_the_changed_lines_is_a_conflict_that_writes_nothing(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Library Desk", entities=LIBRARY)
+    models = project / "src" / "library_desk" / "books" / "models.py"
+    text = models.read_text()
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if s.strip().startswith("pages:"))
+    lines = text.splitlines()
+    lines[line - 1] += "  # the team's note on this line"
+    models.write_text("\n".join(lines) + "\n")
+    before = snapshot(project)
+    edit_domain(project, {"entities": LIBRARY.replace("pages: int? >= 1", "pages: int? >= 5")})
+    after_edit = snapshot(project)
+    done = sync(project)
+    assert done.returncode == 1
+    assert f"conflict: src/library_desk/books/models.py: line {line}" in done.stderr, done.stderr
+    assert snapshot(project) == after_edit  # nothing written: not the code, not the answers, no revision
+    assert {k for k in after_edit if before.get(k) != after_edit[k]} == {DOMAIN_FILE}
+
+
+def test_refused_changes_write_nothing(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Library Desk", entities=LIBRARY)
+    for changes, error in (
+        ({"entities": LIBRARY.replace("author: author", "author: nobody")}, "ERROR: book.author: 'nobody'"),
+        ({"primary_key": "uuid"}, "ERROR: primary_key changes from 'int' to 'uuid'"),
+        ({"entities": LIBRARY.replace(", born_on: date?", "").replace(", pages: int? >= 1", "")},
+         "ERROR: the sync would drop column author.born_on, column book.pages and their data"),
+    ):  # fmt: skip
+        edit_domain(project, changes)
+        before = snapshot(project)
+        done = sync(project)
+        assert done.returncode == 1
+        assert done.stderr.startswith(error), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert snapshot(project) == before
