@@ -1,3 +1,4 @@
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
 """Logs: one JSON object per line, naming the request; never its query string, body or token."""
 
 import io
@@ -7,7 +8,9 @@ from typing import Any
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from conftest import MISSING_ID
 from {{ cookiecutter.package_name }}.core.logs import configure_logging
 from {{ cookiecutter.package_name }}.core.settings import Settings
 from {{ cookiecutter.package_name }}.main import create_app
@@ -47,14 +50,21 @@ async def test_a_request_logs_one_json_line_without_its_query_string(logs: io.St
     assert secret not in json.dumps(lines(logs))
 
 
-async def test_a_route_template_is_logged_not_the_path(logs: io.StringIO) -> None:
+async def test_a_route_template_is_logged_not_the_path(
+    logs: io.StringIO, connection: AsyncConnection
+) -> None:
     app = create_app(Settings(log_format="json"))
     configure_logging("json", "INFO", logs)
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        await client.get(f"/api/v1/{{ plan.entities[0].route }}/{MISSING_ID}")
         await client.get("/docs/assets/ann.secret")
         await client.get("/no/such/page")
     logged = {(line["route"], line["status"]) for line in lines(logs) if "status" in line}
-    assert logged == {("/docs/assets/{name}", 404), (None, 404)}
+    assert logged == {
+        ("/api/v1/{{ plan.entities[0].route }}/{{ "{" ~ plan.entities[0].name ~ "_id}" }}", 404),
+        ("/docs/assets/{name}", 404),
+        (None, 404),
+    }
     assert "ann.secret" not in json.dumps(lines(logs))
     assert "/no/such/page" not in json.dumps(lines(logs))
 

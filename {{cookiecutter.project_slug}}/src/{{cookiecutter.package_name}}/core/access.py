@@ -3,6 +3,7 @@
 import logging
 import time
 
+from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .metrics import Metrics
@@ -10,20 +11,12 @@ from .metrics import Metrics
 logger = logging.getLogger(__name__)
 
 
-def route_template(scope: Scope) -> str | None:
-    """The path pattern the request matched (`/api/v1/heroes/{hero_id}`), or None.
-
-    Not the path as sent: that holds ids and, with the query string, personal data, and as a
-    metrics label every distinct URL would be a new time series.
-    """
-    route = scope.get("route")
-    return getattr(route, "path_format", None) or getattr(route, "path", None)
-
-
 class AccessLog:
     def __init__(self, app: ASGIApp, metrics: Metrics | None) -> None:
         self.app = app
         self.metrics = metrics
+        # Each route's full template, by the route object a request's scope names.
+        self.templates: dict[int, str | None] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,9 +36,26 @@ class AccessLog:
             await self.app(scope, receive, send_and_note)
         finally:
             seconds = time.perf_counter() - started
-            method, route = scope["method"], route_template(scope)
+            method, route = scope["method"], self.route_template(scope)
             fields = {"method": method, "route": route, "status": status}
             fields["duration_ms"] = round(seconds * 1000, 1)
             logger.info("%s %s %s", method, route or "(no route)", status, extra=fields)
             if self.metrics is not None:
                 self.metrics.observe(method, route, status, seconds)
+
+    def route_template(self, scope: Scope) -> str | None:
+        """The path pattern the request matched (`/api/v1/heroes/{hero_id}`), or None.
+
+        Not the path as sent: that holds ids and, with the query string, personal data, and
+        as a metrics label every distinct URL would be a new time series.
+        """
+        route = scope.get("route")
+        if route is None:
+            return None
+        if id(route) not in self.templates:
+            # The scope names the route as declared (`/heroes`), without the prefixes of the
+            # routers that include it; FastAPI's route contexts have the whole path.
+            for context in iter_route_contexts(scope["app"].routes):
+                self.templates[id(context.original_route)] = context.path_format
+            self.templates.setdefault(id(route), getattr(route, "path_format", None))
+        return self.templates[id(route)]
