@@ -49,13 +49,15 @@ class AccessLog:
         Not the path as sent: that holds ids and, with the query string, personal data, and
         as a metrics label every distinct URL would be a new time series.
         """
-        route = scope.get("route")
+        # The scope names the route as declared (`/heroes`), without the prefixes of the routers
+        # that include it, or only its endpoint (`/openapi.json`); FastAPI's route contexts
+        # have the whole path of each.
+        route = scope.get("route") or scope.get("endpoint")
         if route is None:
             return None
         if id(route) not in self.templates:
-            # The scope names the route as declared (`/heroes`), without the prefixes of the
-            # routers that include it; FastAPI's route contexts have the whole path.
             for context in iter_route_contexts(scope["app"].routes):
                 self.templates[id(context.original_route)] = context.path_format
+                self.templates.setdefault(id(context.endpoint), context.path_format)
             self.templates.setdefault(id(route), getattr(route, "path_format", None))
         return self.templates[id(route)]

@@ -51,7 +51,7 @@ def docs_router(app: FastAPI) -> APIRouter:
             with_google_fonts=False,
         )
 
-    @router.get(ASSETS_PATH + "/{name}")
+    @router.api_route(ASSETS_PATH + "/{name}", methods=["GET", "HEAD"])
     async def asset(name: str) -> FileResponse:
         if name not in _MEDIA_TYPES:
             raise HTTPException(status_code=404, detail="Not Found")
