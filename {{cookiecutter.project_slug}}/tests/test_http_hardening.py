@@ -3,9 +3,8 @@
 
 from httpx import AsyncClient
 
-from conftest import client_with
-from {{ cookiecutter.package_name }}.core.errors import MAX_VALIDATION_ERRORS
-from {{ cookiecutter.package_name }}.core.limits import MAX_HEADER_BYTES, MAX_HEADERS
+{% set imports = [("conftest", ["client_with"]), (cookiecutter.package_name ~ ".core.errors", ["MAX_VALIDATION_ERRORS"]), (cookiecutter.package_name ~ ".core.limits", ["MAX_HEADER_BYTES", "MAX_HEADERS"])] -%}
+{{ imports | import_block }}
 
 LIST_URL = "/api/v1/{{ plan.entities[0].route }}"
 FRONT_END = "https://app.example"

@@ -10,10 +10,8 @@ import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conftest import MISSING_ID
-from {{ cookiecutter.package_name }}.core.logs import configure_logging
-from {{ cookiecutter.package_name }}.core.settings import Settings
-from {{ cookiecutter.package_name }}.main import create_app
+{% set imports = [("conftest", ["MISSING_ID"]), (cookiecutter.package_name ~ ".core.logs", ["configure_logging"]), (cookiecutter.package_name ~ ".core.settings", ["Settings"]), (cookiecutter.package_name ~ ".main", ["create_app"])] -%}
+{{ imports | import_block }}
 
 
 @pytest.fixture
