@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from {{ cookiecutter.package_name }}.core.database import create_engine, engine, session_factory
-from {{ cookiecutter.package_name }}.core.settings import Settings, async_url, get_settings
-from {{ cookiecutter.package_name }}.main import app, create_app
+from {{ cookiecutter.package_name }}.core.settings import async_url, get_settings
+from {{ cookiecutter.package_name }}.main import app
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ALEMBIC_INI = PROJECT_DIR / "alembic.ini"
@@ -144,14 +144,6 @@ async def connection(test_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
 @pytest.fixture
 async def client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app=app)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
-
-
-@asynccontextmanager
-async def client_with(**settings: Any) -> AsyncIterator[AsyncClient]:
-    """A client of an app built with these settings (the others from the environment)."""
-    transport = ASGITransport(app=create_app(Settings(**settings)))
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
 

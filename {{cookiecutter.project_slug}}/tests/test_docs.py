@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import client_with
+from apps import client_with
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

@@ -3,7 +3,7 @@
 
 from httpx import AsyncClient
 
-{% set imports = [("conftest", ["client_with"]), (cookiecutter.package_name ~ ".core.errors", ["MAX_VALIDATION_ERRORS"]), (cookiecutter.package_name ~ ".core.limits", ["MAX_HEADER_BYTES", "MAX_HEADERS"])] -%}
+{% set imports = [("apps", ["client_with"]), (cookiecutter.package_name ~ ".core.errors", ["MAX_VALIDATION_ERRORS"]), (cookiecutter.package_name ~ ".core.limits", ["MAX_HEADER_BYTES", "MAX_HEADERS"])] -%}
 {{ imports | import_block }}
 
 LIST_URL = "/api/v1/{{ plan.entities[0].route }}"

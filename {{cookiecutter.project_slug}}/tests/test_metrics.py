@@ -2,7 +2,7 @@
 
 from httpx import AsyncClient
 
-from conftest import client_with
+from apps import client_with
 
 
 async def test_metrics_count_requests_by_route_template_and_status() -> None:
