@@ -77,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID"],
+            # What a browser script may read of a response: the request id, and the ETag that
+            # If-Match sends back.
+            expose_headers=["X-Request-ID", "ETag"],
         )
     # No www redirect: it would build a Location from the Host header.
     app.add_middleware(
