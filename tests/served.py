@@ -84,13 +84,13 @@ def serve(project: Path, database_url: str, *, errors_expected: bool = False, **
 
 
 def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
-    # The OpenAPI document needs no database, so this works while the database is down too.
+    # The liveness probe needs no database, so this works while the database is down too.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"uvicorn exited with {process.returncode}:\n{server.output()[-4000:]}")
         try:
-            if httpx.get(f"{server.url}/openapi.json", timeout=1).status_code == 200:
+            if httpx.get(f"{server.url}/health/live", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass

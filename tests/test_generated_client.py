@@ -24,7 +24,7 @@ TOOLS = Path(sys.executable).parent  # openapi-python-client, and the ruff it fo
 PACKAGE = "generated_hero_client"
 # `<tag>-<route name>` operation ids, which the generator turns into `<tag>_<route name>` modules.
 OPERATIONS = {
-    "health": {"health_health"},
+    "health": {"health_health", "health_live", "health_ready"},
     "teams": {
         "teams_create_team",
         "teams_create_teams",
@@ -94,6 +94,10 @@ def test_generated_client_drives_every_route(client_package: tuple[ModuleType, s
         response = module.sync_detailed(client=client, **arguments)
         assert response.status_code == status, (operation, response.status_code, response.content)
         return response.parsed
+
+    # The probes: the process, and the database.
+    assert call("health_live", HTTPStatus.OK).status == "ok"
+    assert call("health_ready", HTTPStatus.OK).database == "ok"
 
     # Teams: create, read, list, update.
     body = models.TeamCreate(

@@ -22,3 +22,13 @@ def test_database_url_gets_the_async_driver(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", given)
     assert Settings().database_url == used
+
+
+def test_lists_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", "https://app.example, https://admin.example")
+    monkeypatch.setenv("TRUSTED_HOSTS", "api.example,*.api.example")
+    settings = Settings()
+    assert settings.cors_origins == ["https://app.example", "https://admin.example"]
+    assert settings.trusted_hosts == ["api.example", "*.api.example"]
+    monkeypatch.setenv("CORS_ORIGINS", "")
+    assert Settings().cors_origins == []

@@ -1,15 +1,24 @@
-"""The application factory: routers, error handlers and the lifespan; nothing else."""
+"""The application factory: routers, middleware, error handlers and the lifespan; nothing else."""
 
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from . import routers
+from .core.access import AccessLog
 from .core.database import engine
+from .core.docs import docs_router
 from .core.errors import register_error_handlers
+from .core.limits import HeaderLimits
+from .core.logs import configure_logging
+from .core.metrics import Metrics
+from .core.settings import Settings, get_settings
+from .core.tracing import instrument
 from .health import router as health_router
 
 API_PREFIX = "/api/v1"
@@ -36,7 +45,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_format, settings.log_level)
     app = FastAPI(
         title={{ cookiecutter.project_name | quoted }},
         description={{ cookiecutter.description | quoted }},
@@ -49,8 +60,38 @@ def create_app() -> FastAPI:
         # Operation ids `<tag>-<function>` (`heroes-create_hero`): what generated clients name
         # their methods after, instead of FastAPI's path-derived defaults.
         generate_unique_id_function=operation_id,
+        # Served by core/docs.py from a pinned package instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+        # Starlette's redirect from `/heroes/` to `/heroes` builds its Location from the
+        # request's Host header, which a client chooses: a 404 instead.
+        redirect_slashes=False,
     )
+    instrument(app, engine, settings)
     register_error_handlers(app)
+    # The last added runs first: the access log sees every answer, the limits' 431 included.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            # What a browser script may read of a response: the request id, and the ETag that
+            # If-Match sends back.
+            expose_headers=["X-Request-ID", "ETag"],
+        )
+    # No www redirect: it would build a Location from the Host header.
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts, www_redirect=False
+    )
+    app.add_middleware(HeaderLimits)
+    metrics = Metrics(engine) if settings.metrics_enabled else None
+    app.add_middleware(AccessLog, metrics=metrics)
+    if metrics is not None:
+        app.include_router(metrics.router())
+    if settings.docs_enabled:
+        app.include_router(docs_router(app))
     app.include_router(health_router)
     # Every router routers.py imports, in its order: adding an entity adds a line there.
     for router in vars(routers).values():
@@ -63,7 +104,7 @@ def create_app() -> FastAPI:
 def tags(app: FastAPI) -> list[dict[str, str]]:
     """Every tag the routes use, declared with a description (what OpenAPI linters ask for)."""
     routes = [context.route for context in iter_route_contexts(app.routes)]
-    api_routes = [route for route in routes if isinstance(route, APIRoute)]
+    api_routes = [r for r in routes if isinstance(r, APIRoute) and r.include_in_schema]
     used = sorted({str(tag) for route in api_routes for tag in route.tags})
     return [{"name": tag, "description": f"The {tag.replace('-', ' ')} endpoints"} for tag in used]
 

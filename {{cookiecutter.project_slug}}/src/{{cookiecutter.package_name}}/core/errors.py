@@ -17,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .logs import current_request_id
+
 logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -26,6 +28,9 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # and a serialization failure. Nothing was written; the same request may well succeed again.
 LOCK_CONFLICTS = frozenset({"40P01", "40001"})
 RETRY_AFTER_SECONDS = 1
+# Validation errors answered at most: a request with thousands of unknown query parameters
+# must not draw an answer hundreds of times its own size.
+MAX_VALIDATION_ERRORS = 20
 
 
 class ErrorBody(BaseModel):
@@ -164,7 +169,8 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     # FastAPI's own handler echoes every bad input back: a 10 MB string would return
     # whole, and text with a lone surrogate could not even be encoded (a 500).
     assert isinstance(error, RequestValidationError)
-    errors = [{key: value for key, value in e.items() if key != "input"} for e in error.errors()]
+    found = error.errors()[:MAX_VALIDATION_ERRORS]
+    errors = [{key: value for key, value in e.items() if key != "input"} for e in found]
     return _invalid(jsonable_encoder(errors))
 
 
@@ -319,6 +325,8 @@ class _RequestIds:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         identifier = given if _REQUEST_ID.fullmatch(given) else uuid4().hex
         scope.setdefault("state", {})["request_id"] = identifier
+        # Every record logged while serving the request names it (core/logs.py).
+        token = current_request_id.set(identifier)
         started = complete = False
 
         async def send_with_id(message: Message) -> None:
@@ -339,3 +347,5 @@ class _RequestIds:
                 await _internal_response(scope)(scope, receive, send_with_id)
             elif not complete:
                 raise  # half a response sent: only closing the connection ends it
+        finally:
+            current_request_id.reset(token)

@@ -1,9 +1,10 @@
 """Settings read from the environment and from `.env`."""
 
 from functools import lru_cache
+from typing import Annotated, Literal
 
 from pydantic import {% if cookiecutter.pagination == "cursor" %}SecretStr, {% endif %}field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Hosting platforms hand out URLs without a driver (`postgres://`, `postgresql://`), which
 # SQLAlchemy would open with a sync driver the async engine cannot use.
@@ -58,10 +59,35 @@ class Settings(BaseSettings):
     cursor_secret: SecretStr | None = None
 {%- endif %}
 
+    # One JSON object per line, what log collectors parse; `text` reads better in a terminal.
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Origins a browser may call the API from (`https://app.example,https://admin.example`);
+    # empty: no CORS headers at all, so browsers allow same-origin calls only.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # Host headers the service answers (`api.example,*.api.example`); others get a 400.
+    # `*` accepts any: set it in production, where a proxy may pass a client's Host through.
+    trusted_hosts: Annotated[list[str], NoDecode] = ["*"]
+    # /docs, /redoc and /openapi.json; off where the API should not describe itself publicly.
+    docs_enabled: bool = True
+    # Prometheus metrics at /metrics, for a scraper inside the network (not behind a proxy).
+    metrics_enabled: bool = False
+    # OpenTelemetry traces of requests and SQL are exported here (OTLP over HTTP) when set;
+    # the standard OTEL_* variables (OTEL_SERVICE_NAME, ...) configure the rest.
+    otel_exporter_otlp_endpoint: str = ""
+
     @field_validator("database_url")
     @classmethod
     def _use_async_driver(cls, url: str) -> str:
         return async_url(url)
+
+    @field_validator("cors_origins", "trusted_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # A list in the environment reads as `a,b`: JSON arrays are easy to get wrong in a shell.
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
 
 @lru_cache
