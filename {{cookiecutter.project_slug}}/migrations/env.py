@@ -43,9 +43,8 @@ def run_migrations(connection: Connection) -> None:
     try:
         with context.begin_transaction():
             context.run_migrations()
-        if sqlite:
-            broken = sqlite_pragma(connection, "foreign_key_check")
-            if broken:
+            # Before the commit: a revision that breaks a reference is rolled back whole.
+            if sqlite and (broken := sqlite_pragma(connection, "foreign_key_check")):
                 raise RuntimeError(
                     f"the migration left rows whose references point nowhere: {broken[:5]}"
                 )
