@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,14 @@ def postgres_server() -> None:
 @pytest.fixture
 def postgres_database(postgres_server: None) -> Iterator[str]:
     """A fresh, empty database for one generated suite; its asyncpg URL for SQLAlchemy."""
-    name = f"template_test_{uuid.uuid4().hex[:12]}"
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str = "template_test") -> Iterator[str]:
+    """A new database on the server, dropped when the block ends; its asyncpg URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     try:

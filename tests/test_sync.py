@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEMPLATE, render
+from conftest import TEMPLATE, fresh_postgres_database, render
 from fuzz_domains import Edit, edit
 from sqlalchemy import inspect, make_url
 from sqlalchemy.engine import Connection
@@ -169,17 +169,8 @@ def database(kind: str, tmp_path: Path, name: str, request: pytest.FixtureReques
 
 @pytest.fixture
 def second_postgres_database(postgres_server: None) -> Any:
-    import uuid
-
-    from conftest import POSTGRES_ADMIN_URL, _admin
-
-    name = f"sync_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with fresh_postgres_database("sync") as url:
+        yield url
 
 
 # --- the property ---------------------------------------------------------------------------
