@@ -13,6 +13,7 @@ Python that has cookiecutter (README's generate command makes ../.cookiecutter-v
 
 import ast
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -254,6 +255,10 @@ def append_blocks(path: Path, blocks: list[str]) -> None:
 
 
 def run_tests(project_dir: Path) -> int:
+    """The project's linters and tests, as the hook runs them, unless turned off or not installed."""
+    if project_tests.turned_off(os.environ):
+        print(f"Tests skipped: {project_tests.RUN_TESTS_VARIABLE} is off.")
+        return 0
     if not project_tests.is_installed(project_dir):
         print(f"The project is not installed, so its tests did not run: cd {project_dir} && make install test")
         return 0

@@ -20,6 +20,9 @@ from conftest import SPECS, TEMPLATE
 from sqlalchemy import make_url
 from test_hook import environment, generate, git
 
+from sqlmodel_scaffold import add as scaffold_add
+from sqlmodel_scaffold import hooks, project_tests
+
 NEW_ENTITIES = "branch { name: str(80) unique, city: str(80)? }; copy(copies) { book: book, branch: branch, barcode: str(20) unique }"
 NEW_PAIRS = "member+branch { since: date? }"
 EDIT = '\n\n# A note of the team\'s own: add must keep it.\nTEAM_NOTE = "kept"\n'
@@ -160,3 +163,16 @@ def test_add_needs_a_generated_project(tmp_path: Path) -> None:
     result = add(tmp_path, os.environ.copy(), "entities=shelf")
     assert result.returncode == 1
     assert result.stderr.startswith(f"ERROR: {tmp_path} has no .cookiecutter-replay.json"), result.stderr
+
+
+def test_the_project_tests_after_add_and_sync_can_be_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run_anyway(*_args: object) -> tuple[bool, str]:
+        raise AssertionError("the tests ran although SQLMODEL_TEMPLATE_RUN_TESTS=0")
+
+    monkeypatch.setattr(hooks, "run_tests", run_anyway)
+    monkeypatch.setattr(project_tests, "is_installed", lambda _project: True)
+    monkeypatch.setenv("SQLMODEL_TEMPLATE_RUN_TESTS", "0")
+    assert scaffold_add.run_tests(tmp_path) == 0
+    assert "Tests skipped: SQLMODEL_TEMPLATE_RUN_TESTS is off." in capsys.readouterr().out
