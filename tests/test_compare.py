@@ -18,7 +18,9 @@ def test_two_databases_differ_only_where_the_option_reaches() -> None:
     result = compare("--left", "database=postgresql", "--right", "database=sqlite", SPEC)
     assert result.returncode == 0, result.stderr
     summary = result.stdout.split("\n\n")[-1]
-    assert summary.startswith("8 files differ between left (database=postgresql) and right (database=sqlite):")
+    assert summary.startswith("12 files differ between left (database=postgresql) and right (database=sqlite):")
+    assert "  create-db-role.sh (only in left): " in summary  # compose's service role, PostgreSQL only
+    assert "  domain.yaml: +1 -1" in summary
     assert "  src/hero_service/core/settings.py: +1 -1" in summary
     assert "  compose.yaml: " in summary
     assert "heroes/" not in summary  # entity code does not depend on the database
