@@ -111,10 +111,8 @@ async def restore(session: AsyncSession, model: type[SQLModel], row_id: Any, lab
 async def _cascade(session: AsyncSession, table: Table, ids: list[Any], deleted_at: Any) -> None:
     """ON DELETE CASCADE for a soft delete; link tables keep their rows (a listing hides links
     to deleted rows)."""
-    for key in _pointing_at(table, "CASCADE"):
+    for key in _soft_cascades(table):
         referring = key.parent.table
-        if "deleted_at" not in referring.c:
-            continue
         live = referring.c.deleted_at.is_(None)
         found = list(
             (await session.exec(select(referring.c.id).where(key.parent.in_(ids), live))).all()
@@ -143,10 +141,8 @@ async def _restore(
     back = update(table).where(*still_deleted).values(deleted_at=None, **_counted(table))
     if (await session.exec(back)).rowcount == 0:
         return False
-    for key in _pointing_at(table, "CASCADE"):
+    for key in _soft_cascades(table):
         referring = key.parent.table
-        if "deleted_at" not in referring.c:
-            continue
         taken_along = referring.c.deleted_at == deleted_at
         query = select(referring.c.id).where(key.parent.in_(ids), taken_along)
         found = list((await session.exec(query)).all())
@@ -160,7 +156,7 @@ async def _refuse_deleted_parents(
     session: AsyncSession, table: Table, ids: list[Any], label: str
 ) -> None:
     """A 409 when one of these rows needs (NOT NULL) a deleted row. The rows they need are
-    locked FOR SHARE, as in `live_row`, so that they cannot be deleted before this commits."""
+    locked FOR SHARE, as in `live_rows`, so that they cannot be deleted before this commits."""
     for key in table.foreign_keys:
         parent = key.column.table
         if key.parent.nullable or "deleted_at" not in parent.c:
@@ -177,6 +173,13 @@ async def _refuse_deleted_parents(
                     f"{label} {row_id} needs {parent.name} {parent_id} ({key.parent.name}), "
                     "which is deleted: restore that first"
                 )
+
+
+def _soft_cascades(table: Table) -> tuple[ForeignKey, ...]:
+    """The CASCADE keys whose rows a soft delete takes along (link tables, with no
+    `deleted_at`, keep their rows)."""
+    cascades = _pointing_at(table, "CASCADE")
+    return tuple(key for key in cascades if "deleted_at" in key.parent.table.c)
 
 
 def _deleting(table: Table, deleted_at: Any) -> Any:
