@@ -48,4 +48,5 @@ def validate(answers: Mapping[str, Any]) -> Plan:
     for key in BOOLEANS:
         if not isinstance(answers[key], bool):
             raise AnswerError(f"{key} must be true or false (yes/no), not {answers[key]!r}")
-    return parse(answers["entities"], answers["many_to_many"])
+    # Answers recorded before the auth option existed meant an open API.
+    return parse(answers["entities"], answers["many_to_many"], answers.get("auth", "none"))

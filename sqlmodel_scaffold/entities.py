@@ -117,6 +117,16 @@ class Entity:
         return tuple(f for f in self.fields if not f.hidden)
 
     @property
+    def base_fields(self) -> tuple[Field, ...]:
+        """Fields of the base model, which requests share: the shown ones but the owner, which
+        is the caller's on create and never changes (the table and the public model add it)."""
+        return tuple(f for f in self.shown_fields if not f.is_owner)
+
+    @property
+    def update_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.is_owner)
+
+    @property
     def hidden_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.hidden)
 
@@ -221,6 +231,11 @@ class Link:
         return self.right if entity == self.left else self.left
 
 
+# The built-in user of auth=users as the templates see a referenced entity: its package
+# (`users`, with models `User` and `UserPublic`) and its table (`user`).
+BUILTIN_USER_ENTITY = Entity(BUILTIN_USER, "users", ())
+
+
 @dataclass(frozen=True)
 class Plan:
     """The parsed domain, in the order the user listed it."""
@@ -230,6 +245,18 @@ class Plan:
 
     def entity(self, name: str) -> Entity:
         return next(e for e in self.entities if e.name == name)
+
+    def referenced(self, field: Field) -> Entity:
+        """The entity a reference points at: one of the domain's, or the built-in user."""
+        return BUILTIN_USER_ENTITY if field.builtin_user else self.entity(field.target or "")
+
+    def owned_references(self, entity: Entity) -> tuple[Field, ...]:
+        """The entity's references to owned entities: each accepts only rows the caller sees."""
+        return tuple(f for f in entity.entity_references if self.entity(f.target or "").is_owned)
+
+    def needs_caller(self, entity: Entity) -> bool:
+        """Whether the entity's writes depend on who calls: it is owned, or references owned rows."""
+        return entity.is_owned or bool(self.owned_references(entity))
 
     @property
     def all_fields(self) -> tuple[Field, ...]:
