@@ -12,6 +12,16 @@ from httpx import AsyncClient
 
 import samples
 from conftest import create
+{%- if cookiecutter.auth == "users" %}
+
+
+async def new_user(client: AsyncClient) -> dict[str, Any]:
+    """A user for a reference to point at: the one signed in, whom every client has."""
+    response = await client.get("/api/v1/users/me")
+    assert response.status_code == 200, response.text
+    user: dict[str, Any] = response.json()
+    return user
+{%- endif %}
 
 {%- for entity in plan.entities %}
 {{ entity | entity_factory }}

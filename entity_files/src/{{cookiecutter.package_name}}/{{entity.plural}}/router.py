@@ -43,7 +43,7 @@ from pydantic import Field
 {% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.etags", ["PRECONDITION_FAILED", "IfMatch", "tag"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
 
 {% for parent, f in parents %}{% set _ = imports.append(("..%s.service" % parent.plural, ["get_" ~ parent.name])) %}{% set _ = imports.append((".models", [E ~ "QueryOf" ~ parent.class_name])) %}{% endfor -%}
-{% if plan.needs_caller(entity) or parents | selectattr("0.is_owned") | list %}{% set _ = imports.append(("..users.dependencies", ["CurrentUser"])) %}{% endif -%}
+{% if plan.needs_caller(entity) or parents | selectattr("0.is_owned") | list %}{% set _ = imports.append(("..auth.dependencies", ["CurrentUser"])) %}{% endif -%}
 {{ imports | import_block }}
 
 MAX_BULK = 100

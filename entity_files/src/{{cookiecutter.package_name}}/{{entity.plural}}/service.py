@@ -105,8 +105,8 @@ def visible(caller: User) -> ColumnElement[bool]:
 {{ ("create_" ~ e) | def_line(["session: AsyncSession", "data: " ~ E ~ "Create"] + WRITER, E) }}
 {%- if owner %}
     # The caller owns what they create.
-{{ ("item = %s.model_validate" % E) | call_line(["data", 'update={"%s": caller.id}' % owner.column]) }}
-    item.{{ owner.name }} = caller
+    item = {{ E }}.model_validate(data)
+    item.{{ owner.name }} = await _as_loaded(session, caller)
 {%- else %}
     item = {{ E }}.model_validate(data)
 {%- endif %}
@@ -127,6 +127,9 @@ def visible(caller: User) -> ColumnElement[bool]:
 {%- for f in refs if not f.is_owner %}
 {{ ("%s = await _find_%s" % (f.name ~ "_rows", plan.referenced(f).plural)) | call_line(["session", "[data.%s for data in items]" % f.column, '"%s"' % f.column] + (["caller"] if f.target in scoped else [])) }}
 {%- endfor %}
+{%- if owner %}
+    owner = await _as_loaded(session, caller)
+{%- endif %}
     created = []
 {%- if refs | rejectattr("is_owner") | list %}
     for index, data in enumerate(items):
@@ -134,8 +137,8 @@ def visible(caller: User) -> ColumnElement[bool]:
     for data in items:
 {%- endif %}
 {%- if owner %}
-        item = {{ E }}.model_validate(data, update={"{{ owner.column }}": caller.id})
-        item.{{ owner.name }} = caller
+        item = {{ E }}.model_validate(data)
+        item.{{ owner.name }} = owner
 {%- else %}
         item = {{ E }}.model_validate(data)
 {%- endif %}
@@ -297,6 +300,14 @@ def visible(caller: User) -> ColumnElement[bool]:
 {%- endfor %}
 
 
+{%- if owner %}
+async def _as_loaded(session: AsyncSession, caller: User) -> User:
+    """The caller as a row of this session, without a query: the authentication dependency
+    detaches its user (auth/dependencies.py), which a row cannot reference as it is."""
+    return await session.merge(caller, load=False)
+
+
+{% endif -%}
 async def _flush(session: AsyncSession, item: {{ E }}) -> None:
     """Flush, turning a duplicate into a 409 that names the values that clash."""
     values = unique_values(item, UNIQUE)

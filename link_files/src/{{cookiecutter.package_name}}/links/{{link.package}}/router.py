@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, status
 {% set imports = [("...core.database", ["SessionDep"]), ("...core.errors", ["COMMON_RESPONSES", "ErrorBody"]), ("...core.ids", ["IdPath"]), ("...core.pagination", ["Page"]), (".", ["service"]), (".models", [right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
 {% for side in (left, right) %}{% set _ = imports.append(("...%s.models" % side.plural, [side.class_name ~ "Query"])) %}{% endfor -%}
 {% if link.fields %}{% set _ = imports.append((".models", [L ~ "Data"])) %}{% set _ = imports.append(("...core.errors", ["BODY_ERRORS"])) %}{% endif -%}
-{% if owned %}{% set _ = imports.append(("...users.dependencies", ["CurrentUser"])) %}{% endif -%}
+{% if owned %}{% set _ = imports.append(("...auth.dependencies", ["CurrentUser"])) %}{% endif -%}
 {{ imports | import_block }}
 
 router = APIRouter(responses=COMMON_RESPONSES)
