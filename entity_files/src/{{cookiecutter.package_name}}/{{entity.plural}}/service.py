@@ -105,7 +105,7 @@ def visible(caller: User) -> ColumnElement[bool]:
 {{ ("create_" ~ e) | def_line(["session: AsyncSession", "data: " ~ E ~ "Create"] + WRITER, E) }}
 {%- if owner %}
     # The caller owns what they create.
-    item = {{ E }}.model_validate(data)
+{{ ("item = %s.model_validate" % E) | call_line(["data", 'update={"%s": caller.id}' % owner.column]) }}
     item.{{ owner.name }} = await _as_loaded(session, caller)
 {%- else %}
     item = {{ E }}.model_validate(data)
@@ -137,7 +137,7 @@ def visible(caller: User) -> ColumnElement[bool]:
     for data in items:
 {%- endif %}
 {%- if owner %}
-        item = {{ E }}.model_validate(data)
+        item = {{ E }}.model_validate(data, update={"{{ owner.column }}": owner.id})
         item.{{ owner.name }} = owner
 {%- else %}
         item = {{ E }}.model_validate(data)
@@ -270,7 +270,7 @@ def visible(caller: User) -> ColumnElement[bool]:
     found = (await session.exec(live_rows({{ TT }}, [{{ target }}_id]))).first()
 {%- elif mine %}
     # Its owner never changes, and its foreign key keeps it from going: no lock needed.
-    statement = select({{ TT }}).where(col({{ TT }}.id) == {{ target }}_id, {{ seen }})
+{{ ("statement = select(%s).where" % TT) | call_line(["col(%s.id) == %s_id" % (TT, target), seen]) }}
     found = (await session.exec(statement)).first()
 {%- else %}
     found = await session.get({{ TT }}, {{ target }}_id)
@@ -300,7 +300,7 @@ def visible(caller: User) -> ColumnElement[bool]:
 {%- endfor %}
 
 
-{%- if owner %}
+{% if owner -%}
 async def _as_loaded(session: AsyncSession, caller: User) -> User:
     """The caller as a row of this session, without a query: the authentication dependency
     detaches its user (auth/dependencies.py), which a row cannot reference as it is."""
