@@ -11,6 +11,7 @@ CHOICES = {
     "database": ("postgresql", "sqlite"),
     "primary_key": ("int", "uuid"),
     "pagination": ("offset", "cursor"),
+    "auth": ("users", "none"),
 }
 BOOLEANS = ("soft_delete", "run_tests", "init_git")
 # Import names the generated project already depends on.

@@ -13,7 +13,7 @@ from .answers import validate
 from .domain_file import normalized, write_domain_file
 from .entities import AnswerError
 from .git_repo import first_commit
-from .render import initial_revision, render_entity_files, render_revision
+from .render import initial_revision, render_auth_files, render_entity_files, render_revision
 from .replay import saved_answers_file, write_replay_file
 
 KEEP_HINT = "Rerun cookiecutter with --keep-project-on-failure to keep the project for inspection."
@@ -101,6 +101,7 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
     where = shown_path(project_dir, caller_cwd)
     plan = validate(answers)
     render_entity_files(answers, plan, project_dir)
+    render_auth_files(answers, plan, project_dir)
     render_revision(answers, plan, initial_revision(plan), project_dir)
     write_answers(answers, project_dir)
 

@@ -14,6 +14,9 @@ from .registry import FILTERS as REGISTRY_FILTERS
 
 ENTITY_FILES = TEMPLATE_DIR / "entity_files"
 LINK_FILES = TEMPLATE_DIR / "link_files"
+# The built-in user and signing in (auth=users): rendered here, since cookiecutter cannot
+# leave out a folder by its name.
+AUTH_FILES = TEMPLATE_DIR / "auth_files"
 REVISION_FILE = TEMPLATE_DIR / "revision_files" / "revision.py"
 VERSIONS = Path("migrations") / "versions"
 
@@ -64,6 +67,13 @@ def render_entity_files(
     for link in plan.links if links is None else links:
         written += _render(LINK_FILES, {"cookiecutter": answers, "plan": plan, "link": link}, project_dir)
     return written
+
+
+def render_auth_files(answers: Mapping[str, Any], plan: Plan, project_dir: Path) -> list[Path]:
+    """Render auth_files/ when the project has users (auth=users); return the files written."""
+    if answers["auth"] != "users":
+        return []
+    return _render(AUTH_FILES, {"cookiecutter": answers, "plan": plan}, project_dir)
 
 
 def entity_file_paths(answers: Mapping[str, Any], plan: Plan, entity: Entity) -> list[Path]:

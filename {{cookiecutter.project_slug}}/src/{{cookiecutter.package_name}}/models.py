@@ -6,6 +6,7 @@ it adds; an entity added by hand adds its own.
 """
 
 {% set imports = [(".core.tables", ["metadata as metadata"])] -%}
+{% if cookiecutter.auth == "users" %}{% set _ = imports.extend([(".users.models", ["User as User"]), (".auth.models", ["LoginFailure as LoginFailure", "RefreshToken as RefreshToken"])]) %}{% endif -%}
 {% for entity in plan.entities %}{% set _ = imports.extend(entity | model_imports) %}{% endfor -%}
 {% for link in plan.links %}{% set _ = imports.extend(link | link_model_imports) %}{% endfor -%}
 {{ imports | import_block }}

@@ -5,7 +5,7 @@
 it adds; an entity added by hand adds its own.
 """
 
-{% set imports = [] -%}
+{% set imports = [(".users.router", ["router as users_router"])] if cookiecutter.auth == "users" else [] -%}
 {% for entity in plan.entities %}{% set _ = imports.extend(plan | router_imports(entity)) %}{% endfor -%}
 {% for link in plan.links %}{% set _ = imports.extend(link | link_router_imports) %}{% endfor -%}
 {{ imports | import_block }}
