@@ -1,4 +1,4 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) -%}
 """Valid request bodies: one factory per entity. Add a required field here, and every test has it.
 
 `<entity>_body` builds a create body (making the rows a required reference needs), and

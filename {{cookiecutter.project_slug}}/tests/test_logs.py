@@ -1,4 +1,4 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) -%}
 """Logs: one JSON object per line, naming the request; never its query string, body or token."""
 
 import io

@@ -1,4 +1,4 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) -%}
 """Every table model, one import line each, so that the metadata knows them all (Alembic, tests).
 
 `python -m sqlmodel_scaffold.add` (from the template) adds the lines of the entities and links

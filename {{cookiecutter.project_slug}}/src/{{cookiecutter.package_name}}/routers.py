@@ -1,4 +1,4 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) -%}
 """Every router the API serves, one import line each: main.py includes all of them.
 
 `python -m sqlmodel_scaffold.add` (from the template) adds the lines of the entities and links

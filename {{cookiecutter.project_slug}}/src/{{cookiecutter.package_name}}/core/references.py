@@ -68,12 +68,20 @@ async def soft_delete(
     row_id: Any,
     label: str,
     versions: list[int] | None = None,
+{%- if cookiecutter.auth == "users" %}
     visible: ColumnElement[bool] | None = None,
 ) -> bool:
     """Set `deleted_at` on a live row (whose `row_version` is one of `versions`, and that is
     `visible` to the caller, when given), as a real delete would: refused (409) while live
     rows still need it (RESTRICT), and the rows that reference it (CASCADE) go too, with the
     same `deleted_at`, so that a restore finds them. False when no such live row exists.
+{%- else %}
+) -> bool:
+    """Set `deleted_at` on a live row (whose `row_version` is one of `versions`, when given),
+    as a real delete would: refused (409) while live rows still need it (RESTRICT), and the
+    rows that reference it (CASCADE) go too, with the same `deleted_at`, so that a restore
+    finds them. False when no such live row exists.
+{%- endif %}
 
     References to it stay otherwise (a restore brings them back); reads do not show a
     deleted row.
@@ -84,8 +92,10 @@ async def soft_delete(
     matching: list[ColumnElement[bool]] = [table.c.id == row_id, table.c.deleted_at.is_(None)]
     if versions is not None:
         matching.append(table.c.row_version.in_(versions))
+{%- if cookiecutter.auth == "users" %}
     if visible is not None:
         matching.append(visible)
+{%- endif %}
     result = await session.exec(_deleting(table, deleted_at).where(*matching))
     if result.rowcount == 0:
         return False
@@ -95,6 +105,7 @@ async def soft_delete(
     return True
 
 
+{% if cookiecutter.auth == "users" -%}
 async def restore(
     session: AsyncSession,
     model: type[SQLModel],
@@ -105,6 +116,11 @@ async def restore(
     """Bring back a deleted row and the rows its delete cascaded to (those that share its
     `deleted_at`), and theirs in turn. False when no deleted row has this id (that is
     `visible` to the caller, when given).
+{%- else -%}
+async def restore(session: AsyncSession, model: type[SQLModel], row_id: Any, label: str) -> bool:
+    """Bring back a deleted row and the rows its delete cascaded to (those that share its
+    `deleted_at`), and theirs in turn. False when no deleted row has this id.
+{%- endif %}
 
     Refused (409) when a row coming back needs (NOT NULL) a row that stays deleted: a live row
     must never point at a deleted one it needs, which every read would embed.
@@ -112,8 +128,10 @@ async def restore(
     table = _table(model)
     deleted = table.c.deleted_at
     query = select(deleted).where(table.c.id == row_id, deleted.is_not(None))
+{%- if cookiecutter.auth == "users" %}
     if visible is not None:
         query = query.where(visible)
+{%- endif %}
     deleted_at = (await session.exec(query)).first()
     if deleted_at is None:
         return False
