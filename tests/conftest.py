@@ -62,16 +62,25 @@ SPECS = {
     # The seeds' e-commerce example, and what the first domain fuzzing found: an order-product link
     # with a decimal, a datetime and defaults; decimal and enum defaults, a decimal(P,P), str(1),
     # optional fields with defaults (a null sent stays null), a uuid sort key, a required json.
+    # And ownership (auth=users): orders are their clerk's, listed under a shared customer, linked
+    # to shared products, and referenced by shipments, which name a user who is no owner.
     "shop": (
         "customer { email: email unique, name: str(120), credit: decimal(12,2) >= 0 = 0, "
         "tier: enum(basic|gold)? = basic, initial: str(1)?, token: uuid? unique, prefs: json, "
         'motto: str(40)? = "it\'s, fine" };\n'
         "product { sku: str(20) unique, title: str(200), price: decimal(10,2) >= 0, ratio: decimal(4,4)?, "
         "stock: int >= 0 = 0 };\n"
-        "order { customer: customer, placed_at: datetime index, status: enum(open|paid|shipped) = open }",
+        "order { customer: customer, placed_at: datetime index, status: enum(open|paid|shipped) = open, "
+        "clerk: user owner };\n"
+        "shipment { order: order, carrier: str(40), packed_by: user? }",
         'order+product { unit_price: decimal(10,2), quantity: int >= 1 = 1, shipped_at: datetime?, gift_note: str(40)? = "none" }',
     ),
 }
+
+
+# Options a spec holds whatever the combination: a `user` entity of one's own is refused beside
+# the built-in user of auth=users, and ownership needs it.
+SPEC_OPTIONS: dict[str, dict[str, Any]] = {"reserved-words": {"auth": "none"}, "shop": {"auth": "users"}}
 
 
 # The options that change the generated code; every combination is rendered and linted.
@@ -122,7 +131,8 @@ def variant_id(spec: str, options: dict[str, Any]) -> str:
 
 def render_variant(output_dir: Path, spec: str, options: dict[str, Any]) -> Path:
     entities, many_to_many = SPECS[spec]
-    return render(output_dir, entities=entities, many_to_many=many_to_many, **options)
+    answers = {**options, **SPEC_OPTIONS.get(spec, {})}
+    return render(output_dir, entities=entities, many_to_many=many_to_many, **answers)
 
 
 def render(output_dir: Path, **answers: Any) -> Path:
