@@ -35,6 +35,9 @@ from sqlalchemy.pool import NullPool
 # environment wins. Argon2 at its lowest cost: the tests hash and check many passwords, and
 # what they check is the logic, not the cost (production keeps argon2-cffi's defaults).
 os.environ.setdefault("SECRET_KEY", "tests-only-key-" + "x" * 32)
+# The lifespan makes no first superuser from `.env` while the tests run: it would write to
+# DATABASE_URL, which the tests never touch.
+os.environ["FIRST_SUPERUSER_EMAIL"] = ""
 os.environ["PASSWORD_HASH_TIME_COST"] = "1"
 os.environ["PASSWORD_HASH_MEMORY_KIB"] = "64"
 {%- endif %}
