@@ -49,7 +49,13 @@ async def refuse_if_referenced(
     session: AsyncSession, model: type[SQLModel], row_id: Any, label: str
 ) -> None:
     """A 409 naming the rows whose required references (ON DELETE RESTRICT) still need this one."""
+{%- if cookiecutter.soft_delete %}
+    # A real delete (of a user, whose table keeps no deleted_at): the database refuses it while
+    # any row points at it, a soft-deleted one too (which a restore would bring back).
+    await _refuse_if_referenced(session, _table(model), [row_id], label, live_only=False)
+{%- else %}
     await _refuse_if_referenced(session, _table(model), [row_id], label)
+{%- endif %}
 {%- if cookiecutter.soft_delete %}
 
 
@@ -222,14 +228,20 @@ def _counted(table: Table) -> dict[str, Any]:
 {%- endif %}
 
 
+{% if cookiecutter.soft_delete -%}
+async def _refuse_if_referenced(
+    session: AsyncSession, table: Table, ids: list[Any], label: str, live_only: bool = True
+) -> None:
+{%- else -%}
 async def _refuse_if_referenced(
     session: AsyncSession, table: Table, ids: list[Any], label: str
 ) -> None:
+{%- endif %}
     for key in _pointing_at(table, "RESTRICT"):
         referring = key.parent.table
         query = select(referring.c.id, key.parent).where(key.parent.in_(ids))
 {%- if cookiecutter.soft_delete %}
-        if "deleted_at" in referring.c:
+        if live_only and "deleted_at" in referring.c:
             query = query.where(referring.c.deleted_at.is_(None))
 {%- endif %}
         rows = (await session.exec(query.limit(SHOWN_REFERRERS))).all()
