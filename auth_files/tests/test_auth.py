@@ -8,14 +8,9 @@ from httpx import AsyncClient, Response
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conftest import PASSWORD, USER_EMAIL, bearer, make_user, sign_in
-from {{ cookiecutter.package_name }}.auth import service as auth_service
-from {{ cookiecutter.package_name }}.auth.service import MAX_FAILURES
-from {{ cookiecutter.package_name }}.core.security import ALGORITHM, create_token, verify_password
-from {{ cookiecutter.package_name }}.core.settings import Settings, get_settings
-from {{ cookiecutter.package_name }}.main import app, create_app
-from {{ cookiecutter.package_name }}.users.first_superuser import create_first_superuser
-from {{ cookiecutter.package_name }}.users.models import User
+{# Sorted as ruff sorts them, which depends on the package's name: some sort before conftest. -#}
+{% set package = cookiecutter.package_name -%}
+{{ [("conftest", ["PASSWORD", "USER_EMAIL", "bearer", "make_user", "sign_in"]), (package ~ ".auth", ["service as auth_service"]), (package ~ ".auth.service", ["MAX_FAILURES"]), (package ~ ".core.security", ["ALGORITHM", "create_token", "verify_password"]), (package ~ ".core.settings", ["Settings", "get_settings"]), (package ~ ".main", ["app", "create_app"]), (package ~ ".users.first_superuser", ["create_first_superuser"]), (package ~ ".users.models", ["User"])] | import_block }}
 
 # A route of the API that needs a token (any one: main.py guards them all alike).
 PROTECTED = "/api/v1/{{ plan.entities[0].route }}"

@@ -3,8 +3,8 @@
 import pytest
 from httpx import AsyncClient
 
-from conftest import MISSING_ID, PASSWORD, USER_EMAIL, bearer, sign_in
-from {{ cookiecutter.package_name }}.users.models import User
+{# Sorted as ruff sorts them, which depends on the package's name: some sort before conftest. -#}
+{{ [("conftest", ["MISSING_ID", "PASSWORD", "USER_EMAIL", "bearer", "sign_in"]), ("%s.users.models" % cookiecutter.package_name, ["User"])] | import_block }}
 
 USERS = "/api/v1/users"
 HIDDEN = {"password", "hashed_password", "token_version"}
