@@ -240,11 +240,13 @@ def visible(caller: User) -> ColumnElement[bool]:
         taken = "a unique value it or a row deleted with it had is taken"
         message = f"{{ entity.label | capitalize }} { {{- e }}_id} cannot come back: {taken}"
         raise ConflictError(message) from error
+    # Read before the commit: a delete that comes right after it must not make the answer a
+    # 404. A live row (restored already, maybe by a concurrent request) is answered as it is;
+    # a missing one is a 404.
+    item = await get_{{ e }}(session, {{ e }}_id{% if owner %}, caller{% endif %})
     if restored:
         await session.commit()
-    # A live row (restored already, maybe by a concurrent request) is answered as it is; a
-    # missing one is a 404.
-    return await get_{{ e }}(session, {{ e }}_id{% if owner %}, caller{% endif %})
+    return item
 {%- endif %}
 {%- for f in target_fields if not f.is_owner or (refs | selectattr("target", "equalto", f.target) | list | length) > 1 %}
 {%- set target = f.target %}
