@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel_scaffold.entities import AnswerError, parse
+from sqlmodel_scaffold.entities import AnswerError, Plan, parse
 
 # Entity names: plain, SQL reserved words, irregular plurals, multi-word ones, the longest allowed.
 ENTITY_NAMES = [
@@ -47,6 +47,7 @@ OPTIONS: dict[str, tuple[Any, ...]] = {
     "primary_key": ("int", "uuid"),
     "pagination": ("offset", "cursor"),
     "soft_delete": (False, True),
+    "auth": ("users", "none"),
 }
 
 
@@ -60,7 +61,10 @@ class Example:
     def id(self) -> str:
         options = self.answers
         soft = "soft" if options["soft_delete"] else "hard"
-        return f"fuzz{self.seed}-{options['database']}-{options['primary_key']}-{options['pagination']}-{soft}"
+        return (
+            f"fuzz{self.seed}-{options['database']}-{options['primary_key']}-{options['pagination']}-{soft}"
+            f"-{options['auth']}"
+        )
 
 
 def example(seed: int) -> Example:
@@ -68,7 +72,7 @@ def example(seed: int) -> Example:
     for redraws in range(100):
         entities, pairs = _domain(rng)
         try:
-            parse(entities, pairs)
+            plan = parse(entities, pairs)
         except AnswerError:
             continue
         answers = {
@@ -77,8 +81,14 @@ def example(seed: int) -> Example:
             "many_to_many": pairs,
             **{key: rng.choice(values) for key, values in OPTIONS.items()},
         }
+        if declares_user(plan):
+            answers["auth"] = "none"  # auth=users has the built-in user, and refuses another
         return Example(seed, answers, redraws)
     raise AssertionError(f"seed {seed}: 100 draws in a row were refused by the parser")
+
+
+def declares_user(plan: Plan) -> bool:
+    return any(entity.name == "user" for entity in plan.entities)
 
 
 def reproduce(answers: dict[str, Any], cookiecutter: str = "cookiecutter") -> str:
@@ -374,6 +384,8 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
             plan = parse(after_entities, pairs)
         except AnswerError:
             return None
+    if start.answers["auth"] == "users" and declares_user(plan):
+        return None
     before_plan = parse(start.answers["entities"], start.answers["many_to_many"])
     for choice in renames + backfills:  # a later step may have dropped or renamed what it names
         entity, field = choice.split("=")[0].split(".")
