@@ -8,14 +8,18 @@ from httpx import AsyncClient, Response
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conftest import PASSWORD, USER_EMAIL, bearer, make_user, sign_in
-from {{ cookiecutter.package_name }}.auth import service as auth_service
-from {{ cookiecutter.package_name }}.auth.service import MAX_FAILURES
-from {{ cookiecutter.package_name }}.core.security import ALGORITHM, create_token, verify_password
-from {{ cookiecutter.package_name }}.core.settings import Settings, get_settings
-from {{ cookiecutter.package_name }}.main import app, create_app
-from {{ cookiecutter.package_name }}.users.first_superuser import create_first_superuser
-from {{ cookiecutter.package_name }}.users.models import User
+{% set pkg = cookiecutter.package_name -%}
+{% set imports = [
+    ("conftest", ["PASSWORD", "USER_EMAIL", "bearer", "make_user", "sign_in"]),
+    (pkg ~ ".auth", ["service as auth_service"]),
+    (pkg ~ ".auth.service", ["MAX_FAILURES"]),
+    (pkg ~ ".core.security", ["ALGORITHM", "create_token", "verify_password"]),
+    (pkg ~ ".core.settings", ["Settings", "get_settings"]),
+    (pkg ~ ".main", ["app", "create_app"]),
+    (pkg ~ ".users.first_superuser", ["create_first_superuser"]),
+    (pkg ~ ".users.models", ["User"]),
+] -%}
+{{ imports | import_block }}
 
 # A route of the API that needs a token (any one: main.py guards them all alike).
 PROTECTED = "/api/v1/{{ plan.entities[0].route }}"

@@ -3,8 +3,11 @@
 import pytest
 from httpx import AsyncClient
 
-from conftest import MISSING_ID, PASSWORD, USER_EMAIL, bearer, sign_in
-from {{ cookiecutter.package_name }}.users.models import User
+{% set imports = [
+    ("conftest", ["MISSING_ID", "PASSWORD", "USER_EMAIL", "bearer", "sign_in"]),
+    (cookiecutter.package_name ~ ".users.models", ["User"]),
+] -%}
+{{ imports | import_block }}
 
 USERS = "/api/v1/users"
 HIDDEN = {"password", "hashed_password", "token_version"}
