@@ -8,9 +8,18 @@ from httpx import AsyncClient, Response
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-{# Sorted as ruff sorts them, which depends on the package's name: some sort before conftest. -#}
-{% set package = cookiecutter.package_name -%}
-{{ [("conftest", ["PASSWORD", "USER_EMAIL", "bearer", "make_user", "sign_in"]), (package ~ ".auth", ["service as auth_service"]), (package ~ ".auth.service", ["MAX_FAILURES"]), (package ~ ".core.security", ["ALGORITHM", "create_token", "verify_password"]), (package ~ ".core.settings", ["Settings", "get_settings"]), (package ~ ".main", ["app", "create_app"]), (package ~ ".users.first_superuser", ["create_first_superuser"]), (package ~ ".users.models", ["User"])] | import_block }}
+{% set pkg = cookiecutter.package_name -%}
+{% set imports = [
+    ("conftest", ["PASSWORD", "USER_EMAIL", "bearer", "make_user", "sign_in"]),
+    (pkg ~ ".auth", ["service as auth_service"]),
+    (pkg ~ ".auth.service", ["MAX_FAILURES"]),
+    (pkg ~ ".core.security", ["ALGORITHM", "create_token", "verify_password"]),
+    (pkg ~ ".core.settings", ["Settings", "get_settings"]),
+    (pkg ~ ".main", ["app", "create_app"]),
+    (pkg ~ ".users.first_superuser", ["create_first_superuser"]),
+    (pkg ~ ".users.models", ["User"]),
+] -%}
+{{ imports | import_block }}
 
 # A route of the API that needs a token (any one: main.py guards them all alike).
 PROTECTED = "/api/v1/{{ plan.entities[0].route }}"

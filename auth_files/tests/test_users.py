@@ -3,8 +3,11 @@
 import pytest
 from httpx import AsyncClient
 
-{# Sorted as ruff sorts them, which depends on the package's name: some sort before conftest. -#}
-{{ [("conftest", ["MISSING_ID", "PASSWORD", "USER_EMAIL", "bearer", "sign_in"]), ("%s.users.models" % cookiecutter.package_name, ["User"])] | import_block }}
+{% set imports = [
+    ("conftest", ["MISSING_ID", "PASSWORD", "USER_EMAIL", "bearer", "sign_in"]),
+    (cookiecutter.package_name ~ ".users.models", ["User"]),
+] -%}
+{{ imports | import_block }}
 
 USERS = "/api/v1/users"
 HIDDEN = {"password", "hashed_password", "token_version"}

@@ -7,7 +7,7 @@ from typing import Literal
 from uuid import UUID
 {%- endif %}
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 from ..core.ids import new_id
 {% endif -%}
 from ..core.tables import NOW, utc_now
-from ..core.text import StorableInput
+from ..core.text import AlwaysShown, StorableInput
 
 # A signed token is a few hundred characters; anything far longer is not one of ours.
 MAX_TOKEN_LENGTH = 2048
@@ -64,7 +64,7 @@ class LoginFailure(SQLModel, table=True):
     )
 
 
-class TokenPair(BaseModel):
+class TokenPair(AlwaysShown):
     access_token: str
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"
