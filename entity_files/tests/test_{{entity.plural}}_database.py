@@ -56,7 +56,7 @@ async def valid_row(client: AsyncClient) -> dict[str, Any]:
 {%- if entity.owner_field %}
     # No body names the owner: the service makes it the caller.
     owner = {"{{ entity.owner_field.column }}": (await new_user(client))["id"]}
-    item = {{ E }}.model_validate({{ E }}Create.model_validate(body), update=owner)
+{{ ("item = %s.model_validate" % E) | call_line(["%sCreate.model_validate(body)" % E, "update=owner"]) }}
 {%- else %}
     item = {{ E }}.model_validate({{ E }}Create.model_validate(body))
 {%- endif %}
