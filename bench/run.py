@@ -94,6 +94,8 @@ PAGE, SKIP = 50, 500
 # Where the servers listen (and, from COUNTED_PORTS, their statement-counted twins).
 SERVER_PORTS = int(os.environ.get("BENCH_SERVER_PORT", "8101"))
 COUNTED_PORTS = int(os.environ.get("BENCH_COUNTED_PORT", "8201"))
+# The databases the bench makes (and drops first) on BENCH_POSTGRES_URL's server.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
 # The user the auth=users service makes at start-up, and whose token every request carries.
 BENCH_USER = {
     "SECRET_KEY": "bench-" + "k" * 40,
@@ -145,7 +147,7 @@ def prepare(work: Path) -> tuple[dict[str, Project], dict[str, str]]:
     projects, databases = {}, {}
     for service in SERVICES:
         project = render(work, service.name, service.options)
-        url = new_database(f"bench_{service.name.replace('-', '_')}")
+        url = new_database(f"{DATABASE_PREFIX}{service.name.replace('-', '_')}")
         migrate(project, url)
         sql = (
             seeds.library_sql()
@@ -168,8 +170,11 @@ def running_targets(projects: dict[str, Project], databases: dict[str, str]) -> 
     for service in SERVICES:
         project, url = projects[service.name], databases[service.name]
         target = Target(f"generated {service.name}", project.src, project.app, sqlalchemy_url(url), service.group)
+        # One cursor key for the server and its statement-counted twin, whose DATABASE_URL
+        # (through the counting proxy), from which the key is otherwise derived, differs.
+        target.env = {"CURSOR_SECRET": "bench cursor secret"}
         if service.options.get("auth") == "users":
-            target.env = BENCH_USER
+            target.env |= BENCH_USER
         targets.append(target)
         if service.raw:
             targets.append(Target(f"raw {service.group}", BENCH, "raw_app:app", url, service.group))
@@ -177,7 +182,7 @@ def running_targets(projects: dict[str, Project], databases: dict[str, str]) -> 
     with ExitStack() as stack:
         for port, target in enumerate(targets, start=SERVER_PORTS):
             target.base = stack.enter_context(serving(target, port))
-            if target.env:
+            if "SECRET_KEY" in target.env:
                 target.headers = {"Authorization": f"Bearer {access_token(target.base)}"}
         for target in targets:
             target.paths = routes_of(target.base, plurals[target.group], target.headers)

@@ -31,7 +31,7 @@ from . import add, hooks
 from .answers import validate
 from .compare import QUIET, RenderError, render
 from .domain_file import DOMAIN_FILE, normalized
-from .dotenv import DOTENV
+from .dotenv import DOTENV, sign_in_lines, write_dotenv
 from .entities import Plan
 from .errors import AnswerError
 from .naming import normalise
@@ -398,6 +398,10 @@ def apply(plan: SyncPlan, project: Path) -> None:
     if plan.revision_path is not None:
         format_revision(project, project / plan.revision_path)
     hooks.write_answers(plan.answers, project, domain=False)
+    # Switched to auth=users: the key and first superuser a generation would have written.
+    first_superuser = write_dotenv(plan.answers, project)
+    if first_superuser:
+        print("\n".join(sign_in_lines(str(project), *first_superuser)))
     cruft = project / CRUFT_FILE
     if cruft.is_file():
         data = json.loads(cruft.read_text(encoding="utf-8"))

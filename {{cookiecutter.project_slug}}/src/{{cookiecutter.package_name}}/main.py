@@ -22,7 +22,7 @@ from .core.limits import HeaderLimits
 from .core.logs import configure_logging
 from .core.metrics import Metrics
 {%- if cookiecutter.auth == "users" %}
-from .core.security import require_secret_key
+from .core.security import dummy_hash, require_secret_key
 {%- endif %}
 from .core.settings import Settings, get_settings
 from .core.tracing import instrument
@@ -51,6 +51,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD)
 {%- if cookiecutter.auth == "users" %}
+    # Made now, not by the first sign-in with an unknown email, which would take twice as long.
+    dummy_hash()
     await create_first_superuser(get_settings())
 {%- endif %}
     yield

@@ -35,11 +35,24 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> TokenPair
     user = await find_user_by_email(session, key)
     # An unknown email is checked against a dummy hash: as slow as a wrong password.
     matches = verify_password(password, user.hashed_password if user else dummy_hash())
+    now = utc_now()
+    # Rows the window or their lifetime left behind go as the same email or user comes back,
+    # so that neither table grows with anything but recent sign-ins.
     if user is None or not matches or not user.is_active:
+        await session.exec(
+            delete(LoginFailure).where(
+                col(LoginFailure.email) == key, col(LoginFailure.failed_at) <= now - FAILURE_WINDOW
+            )
+        )
         session.add(LoginFailure(email=key))
         await session.commit()
         raise unauthorized("Incorrect email or password")
     await session.exec(delete(LoginFailure).where(col(LoginFailure.email) == key))
+    await session.exec(
+        delete(RefreshToken).where(
+            col(RefreshToken.user_id) == user.id, col(RefreshToken.expires_at) < now
+        )
+    )
     pair = issue_tokens(session, user, family=new_token_id())
     await session.commit()
     return pair
