@@ -66,21 +66,43 @@ class Service:
     raw: bool = False  # serve the raw baseline over this service's database too
 
 
+# auth=none but for default-users: the raw baselines check no token, and default-users measures
+# what checking one costs (a signature and one read of the user per request).
 SERVICES = [
-    Service("default", {}, "heroes", "default", raw=True),
+    Service("default", {"auth": "none"}, "heroes", "default", raw=True),
+    Service("default-users", {"auth": "users"}, "heroes", "default"),
     Service(
-        "uuid-cursor-soft", {"primary_key": "uuid", "pagination": "cursor", "soft_delete": True}, "heroes", "default"
+        "uuid-cursor-soft",
+        {"primary_key": "uuid", "pagination": "cursor", "soft_delete": True, "auth": "none"},
+        "heroes",
+        "default",
     ),
     Service(
         "library",
-        {"project_name": "Library", "entities": LIBRARY_ENTITIES, "many_to_many": "book+genre { main: bool = false }"},
+        {
+            "project_name": "Library",
+            "entities": LIBRARY_ENTITIES,
+            "many_to_many": "book+genre { main: bool = false }",
+            "auth": "none",
+        },
         "loans",
         "library",
         raw=True,
     ),
 ]
 PAGE, SKIP = 50, 500
-SERVER_PORTS, COUNTED_PORTS = 8101, 8201
+# Where the servers listen (and, from COUNTED_PORTS, their statement-counted twins).
+SERVER_PORTS = int(os.environ.get("BENCH_SERVER_PORT", "8101"))
+COUNTED_PORTS = int(os.environ.get("BENCH_COUNTED_PORT", "8201"))
+# The databases the bench makes (and drops first) on BENCH_POSTGRES_URL's server.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
+# The user the auth=users service makes at start-up, and whose token every request carries.
+BENCH_USER = {
+    "SECRET_KEY": "bench-" + "k" * 40,
+    "FIRST_SUPERUSER_EMAIL": "bench@example.com",
+    "FIRST_SUPERUSER_PASSWORD": "bench password",
+    "ACCESS_TOKEN_MINUTES": "600",
+}
 BULK_ITEMS, BULK_CONNECTIONS = 100, 4
 
 
@@ -125,7 +147,7 @@ def prepare(work: Path) -> tuple[dict[str, Project], dict[str, str]]:
     projects, databases = {}, {}
     for service in SERVICES:
         project = render(work, service.name, service.options)
-        url = new_database(f"bench_{service.name.replace('-', '_')}")
+        url = new_database(f"{DATABASE_PREFIX}{service.name.replace('-', '_')}")
         migrate(project, url)
         sql = (
             seeds.library_sql()
@@ -147,32 +169,47 @@ def running_targets(projects: dict[str, Project], databases: dict[str, str]) -> 
     targets = []
     for service in SERVICES:
         project, url = projects[service.name], databases[service.name]
-        targets.append(
-            Target(f"generated {service.name}", project.src, project.app, sqlalchemy_url(url), service.group)
-        )
+        target = Target(f"generated {service.name}", project.src, project.app, sqlalchemy_url(url), service.group)
+        # One cursor key for the server and its statement-counted twin, whose DATABASE_URL
+        # (through the counting proxy), from which the key is otherwise derived, differs.
+        target.env = {"CURSOR_SECRET": "bench cursor secret"}
+        if service.options.get("auth") == "users":
+            target.env |= BENCH_USER
+        targets.append(target)
         if service.raw:
             targets.append(Target(f"raw {service.group}", BENCH, "raw_app:app", url, service.group))
     plurals = {service.group: service.plural for service in SERVICES}
     with ExitStack() as stack:
         for port, target in enumerate(targets, start=SERVER_PORTS):
             target.base = stack.enter_context(serving(target, port))
+            if "SECRET_KEY" in target.env:
+                target.headers = {"Authorization": f"Bearer {access_token(target.base)}"}
         for target in targets:
-            target.paths = routes_of(target.base, plurals[target.group])
+            target.paths = routes_of(target.base, plurals[target.group], target.headers)
         check_same_json(targets)
         yield targets
 
 
-def routes_of(base: str, plural: str) -> dict[str, str]:
+def access_token(base: str) -> str:
+    form = {"username": BENCH_USER["FIRST_SUPERUSER_EMAIL"], "password": BENCH_USER["FIRST_SUPERUSER_PASSWORD"]}
+    response = httpx.post(f"{base}/api/v1/auth/token", data=form)
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
+def routes_of(base: str, plural: str, headers: dict[str, str]) -> dict[str, str]:
     """The list page at row SKIP (by offset, or by the cursor a client would hold there) and one row."""
-    first = httpx.get(f"{base}/api/v1/{plural}", params={"limit": PAGE}).json()
+    client = httpx.Client(base_url=base, headers=headers)
+    first = client.get(f"/api/v1/{plural}", params={"limit": PAGE}).json()
     if "next_cursor" in first:
         page = first
         for _ in range(SKIP // PAGE - 1):
-            page = httpx.get(f"{base}/api/v1/{plural}", params={"limit": PAGE, "cursor": page["next_cursor"]}).json()
+            page = client.get(f"/api/v1/{plural}", params={"limit": PAGE, "cursor": page["next_cursor"]}).json()
         list_path = f"/api/v1/{plural}?limit={PAGE}&cursor={page['next_cursor']}"
     else:
         list_path = f"/api/v1/{plural}?limit={PAGE}&offset={SKIP}"
-    middle = httpx.get(f"{base}{list_path}").json()["items"][0]["id"]
+    middle = client.get(list_path).json()["items"][0]["id"]
     return {"list": list_path, "one": f"/api/v1/{plural}/{middle}"}
 
 
@@ -193,14 +230,14 @@ def throughput(targets: list[Target], args: argparse.Namespace) -> None:
     for port, target in enumerate(targets, start=COUNTED_PORTS):
         statements[target.name] = count_statements(target, port, {r: getter(p) for r, p in target.paths.items()})
     for target in targets:  # warm up: first-use costs (imports, prepared statements) are not the route's
-        wrk(target.base + target.paths["list"], 2, args.connections)
+        wrk(target.base + target.paths["list"], 2, args.connections, headers=target.headers)
     results: dict[tuple[str, str], list[Figures]] = {}
     for round_number in range(args.rounds):
         # Alternate the order, so that no server always runs on a warmer machine.
         for target in targets if round_number % 2 == 0 else targets[::-1]:
             for route, path in target.paths.items():
                 results.setdefault((target.name, route), []).append(
-                    wrk(target.base + path, args.duration, args.connections)
+                    wrk(target.base + path, args.duration, args.connections, headers=target.headers)
                 )
         print(f"  round {round_number + 1}/{args.rounds} done")
     figures = {key: median(runs) for key, runs in results.items()}
@@ -214,6 +251,12 @@ def throughput(targets: list[Target], args: argparse.Namespace) -> None:
             rows.append([*cells, statements[target.name][route]])
     columns = ["implementation", "route", "req/s", "p50 ms", "p99 ms", "ratio", "statements per request"]
     print_table(columns, rows, {"req/s": ".0f", "p50 ms": ".1f", "p99 ms": ".1f", "ratio": ".2f"})
+    for route in ("list", "one"):
+        users = figures["generated default-users", route].rps / figures["generated default", route].rps
+        print(
+            f"{route}: auth=users serves {users:.2f} times the requests of auth=none "
+            "(target: within 25%, at least 0.75)"
+        )
     for route in ("list", "one"):
         default, library = ratios["generated default", route], ratios["generated library", route]
         print(

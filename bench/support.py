@@ -51,6 +51,8 @@ class Target:
     group: str = ""  # the raw baseline it is compared with
     base: str = ""
     paths: dict[str, str] = field(default_factory=dict)  # route name -> path
+    env: dict[str, str] = field(default_factory=dict)  # settings of its own (auth=users: the key)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request (a token)
 
 
 def render(work: Path, name: str, options: dict[str, Any]) -> Project:
@@ -95,7 +97,7 @@ def start_server(
 ) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "uvicorn", target.app, "--app-dir", str(target.app_dir), "--port", str(port)]
     command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning"]
-    environment = {**os.environ, "DATABASE_URL": database_url or target.database_url, **(env or {})}
+    environment = {**os.environ, "DATABASE_URL": database_url or target.database_url, **target.env, **(env or {})}
     return subprocess.Popen(command, env=environment)
 
 
@@ -150,7 +152,10 @@ def count_statements(target: Target, port: int, requests: dict[str, Request]) ->
     no_tls = "?ssl=disable" if "+asyncpg" in target.database_url else "?sslmode=disable"
     through = re.sub(r"@[^/]+/", f"@127.0.0.1:{counter.port}/", target.database_url) + no_tls
     try:
-        with serving(target, port, database_url=through) as base, httpx.Client(base_url=base, timeout=30) as client:
+        with (
+            serving(target, port, database_url=through) as base,
+            httpx.Client(base_url=base, timeout=30, headers=target.headers) as client,
+        ):
             counts = {}
             for route, send in requests.items():
                 for _ in range(3):  # the driver's first-use type lookups are not the route's
@@ -181,9 +186,17 @@ class Figures:
     p99_ms: float
 
 
-def wrk(url: str, duration: float, connections: int, script: list[str] | None = None) -> Figures:
+def wrk(
+    url: str,
+    duration: float,
+    connections: int,
+    script: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Figures:
     """wrk's req/s and latency percentiles; `script`: a Lua script and its arguments."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     if script:
         command += ["-s", script[0], url, "--", *script[1:]]
     else:

@@ -13,7 +13,8 @@
 {%- else %}
     body: dict[str, Any] = {}
 {%- endif %}
-{%- for f in entity.fields if f.is_reference and not f.optional %}
+{#- The owner is the caller, never in a body. #}
+{%- for f in entity.fields if f.is_reference and not f.optional and not f.is_owner %}
     if "{{ f.column }}" not in fields:
         body["{{ f.column }}"] = (await new_{{ f.target }}(client))["id"]
 {%- endfor %}

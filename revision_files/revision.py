@@ -1,5 +1,7 @@
 {%- set ID = "sa.Uuid()" if cookiecutter.primary_key == "uuid" else "sa.Integer()" -%}
 {%- set soft = cookiecutter.soft_delete -%}
+{#- The initial revision creates the user's tables; a later one (`add`) only the new entities'. -#}
+{%- set auth_tables = cookiecutter.auth == "users" and not revision.down_revision -%}
 {%- macro foreign_key(table, column, target, ondelete) %}
         sa.ForeignKeyConstraint(
             ["{{ column }}"],
@@ -85,6 +87,10 @@ def not_blank(column: str) -> str:
 
 
 def upgrade() -> None:
+{%- if auth_tables %}
+{#- The tables of the built-in user and of signing in, first: entities may reference the user. #}
+{% include "auth_tables.py" %}
+{%- endif %}
 {%- for entity in revision.entities %}
     op.create_table(
         "{{ entity.table }}",
@@ -158,3 +164,8 @@ def downgrade() -> None:
 {%- for entity in revision.entities | reverse %}
     op.drop_table("{{ entity.table }}")
 {%- endfor %}
+{%- if auth_tables %}
+    op.drop_table("login_failure")
+    op.drop_table("refresh_token")
+    op.drop_table("user")
+{%- endif %}

@@ -141,6 +141,8 @@ def read_answers(project_dir: Path) -> dict[str, Any]:
         ) from None
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise AnswerError(f"{path} is not a cookiecutter replay file ({error}); restore it from git") from None
+    # Projects generated before the auth option existed are open APIs.
+    answers.setdefault("auth", "none")
     return answers
 
 

@@ -11,6 +11,7 @@ CHOICES = {
     "database": ("postgresql", "sqlite"),
     "primary_key": ("int", "uuid"),
     "pagination": ("offset", "cursor"),
+    "auth": ("users", "none"),
 }
 BOOLEANS = ("soft_delete", "run_tests", "init_git")
 # Import names the generated project already depends on.
@@ -21,6 +22,8 @@ TAKEN_PACKAGE_NAMES = {
 
 PROJECT_SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+# Roughly an address: the service itself checks it fully when it makes the first superuser.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def validate(answers: Mapping[str, Any]) -> Plan:
@@ -45,7 +48,13 @@ def validate(answers: Mapping[str, Any]) -> Plan:
     for key, allowed in CHOICES.items():
         if answers[key] not in allowed:
             raise AnswerError(f"{key} {answers[key]!r} is not one of {', '.join(allowed)}")
+    if answers["auth"] == "users" and not EMAIL.fullmatch(str(answers["author_email"])):
+        raise AnswerError(
+            f"author_email {answers['author_email']!r} is not an email address, and with auth=users it signs "
+            "in the first superuser; give one, for example 'you@example.com'"
+        )
     for key in BOOLEANS:
         if not isinstance(answers[key], bool):
             raise AnswerError(f"{key} must be true or false (yes/no), not {answers[key]!r}")
-    return parse(answers["entities"], answers["many_to_many"])
+    # Answers recorded before the auth option existed meant an open API.
+    return parse(answers["entities"], answers["many_to_many"], answers.get("auth", "none"))

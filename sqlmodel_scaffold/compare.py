@@ -23,6 +23,7 @@ from cookiecutter.prompt import prompt_for_config
 
 from . import TEMPLATE_DIR
 from .answers import validate
+from .dotenv import DOTENV
 from .entities import AnswerError
 
 # Two renders for a diff: no install, no test run, no git.
@@ -77,7 +78,10 @@ class RenderError(Exception):
 
 
 def files(root: Path) -> dict[str, Path]:
-    return {path.relative_to(root).as_posix(): path for path in sorted(root.rglob("*")) if path.is_file()}
+    """The rendered files; not `.env`, whose key and password are new in every rendering."""
+    found = {path.relative_to(root).as_posix(): path for path in sorted(root.rglob("*")) if path.is_file()}
+    found.pop(DOTENV, None)
+    return found
 
 
 def compare(left: Path, right: Path, left_name: str, right_name: str) -> tuple[str, list[str]]:

@@ -9,6 +9,9 @@ fields       := "{" item ("," item)* [","] "}"
 item         := field | "unique" "(" fname ("," fname)+ ")"
 field        := fname ":" type ["?"] modifier*
 
+With auth=users the built-in user is no entity of the domain, yet fields may reference it
+(`author: user`), and `owner` on such a reference (`author: user owner`) makes the entity owned.
+
 The fields themselves are parsed in fieldspec.py; this module knows entities and how they relate.
 """
 
@@ -19,7 +22,7 @@ from functools import cached_property
 
 from .errors import AnswerError
 from .fields import DEFAULT_STR_LENGTH, Field
-from .fieldspec import parse_fields
+from .fieldspec import BUILTIN_USER, parse_fields
 from .naming import SNAKE_NAME, kebab, normalise, pascal, pluralize
 from .splitting import split_top_level
 
@@ -27,6 +30,8 @@ __all__ = ["AnswerError", "Entity", "Link", "Plan", "parse"]
 
 # Modules of the generated package and tests that an entity's folder must not replace.
 RESERVED_MODULES = {"api", "conftest", "core", "factories", "health", "links", "main", "migrations", "models", "tests"}
+# Packages of the generated project that auth=users adds: the built-in user and the sign-in routes.
+AUTH_MODULES = {"auth", "users"}
 # Fields entities without braces have; an entity of that name would clash as a reference attribute.
 RESERVED_FIELDS = {"attributes", "created_at", "deleted_at", "description", "id", "name", "parent", "updated_at"}
 # Long names make PostgreSQL truncate constraint names (63 bytes at most).
@@ -93,9 +98,33 @@ class Entity:
         return tuple(f for f in self.fields if f.is_reference)
 
     @property
+    def entity_references(self) -> tuple[Field, ...]:
+        """References to entities of the domain: every one but those to the built-in user."""
+        return tuple(f for f in self.references if not f.builtin_user)
+
+    @property
+    def owner_field(self) -> Field | None:
+        """The `owner` reference to the built-in user: whose row it is."""
+        return next((f for f in self.fields if f.is_owner), None)
+
+    @property
+    def is_owned(self) -> bool:
+        return self.owner_field is not None
+
+    @property
     def shown_fields(self) -> tuple[Field, ...]:
         """Fields in the public models: every one but the hidden ones."""
         return tuple(f for f in self.fields if not f.hidden)
+
+    @property
+    def base_fields(self) -> tuple[Field, ...]:
+        """Fields of the base model, which requests share: the shown ones but the owner, which
+        is the caller's on create and never changes (the table and the public model add it)."""
+        return tuple(f for f in self.shown_fields if not f.is_owner)
+
+    @property
+    def update_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.is_owner)
 
     @property
     def hidden_fields(self) -> tuple[Field, ...]:
@@ -202,6 +231,11 @@ class Link:
         return self.right if entity == self.left else self.left
 
 
+# The built-in user of auth=users as the templates see a referenced entity: its package
+# (`users`, with models `User` and `UserPublic`) and its table (`user`).
+BUILTIN_USER_ENTITY = Entity(BUILTIN_USER, "users", ())
+
+
 @dataclass(frozen=True)
 class Plan:
     """The parsed domain, in the order the user listed it."""
@@ -211,6 +245,18 @@ class Plan:
 
     def entity(self, name: str) -> Entity:
         return next(e for e in self.entities if e.name == name)
+
+    def referenced(self, field: Field) -> Entity:
+        """The entity a reference points at: one of the domain's, or the built-in user."""
+        return BUILTIN_USER_ENTITY if field.builtin_user else self.entity(field.target or "")
+
+    def owned_references(self, entity: Entity) -> tuple[Field, ...]:
+        """The entity's references to owned entities: each accepts only rows the caller sees."""
+        return tuple(f for f in entity.entity_references if self.entity(f.target or "").is_owned)
+
+    def needs_caller(self, entity: Entity) -> bool:
+        """Whether the entity's writes depend on who calls: it is owned, or references owned rows."""
+        return entity.is_owned or bool(self.owned_references(entity))
 
     @property
     def all_fields(self) -> tuple[Field, ...]:
@@ -252,7 +298,7 @@ class Plan:
         pending = list(self.entities)
         while pending:
             for entity in pending:
-                targets = {f.target for f in entity.references} - {entity.name}
+                targets = {f.target for f in entity.entity_references} - {entity.name}
                 if targets <= {e.name for e in ordered}:
                     ordered.append(entity)
                     pending.remove(entity)
@@ -260,21 +306,40 @@ class Plan:
         return tuple(ordered)
 
 
-def parse(entities: str, many_to_many: str = "") -> Plan:
-    """Parse both answers, or raise AnswerError naming the first problem."""
+def parse(entities: str, many_to_many: str = "", auth: str = "none") -> Plan:
+    """Parse both answers, or raise AnswerError naming the first problem. With auth=users the
+    built-in user may be referenced, and owns the rows of an entity whose reference says `owner`."""
     heads = [_parse_head(part) for part in _items(entities, "entities")]
     if not heads:
         raise AnswerError("entities is empty: name at least one entity, for example 'team, hero:team'")
     _check_unique(heads)
+    if auth == "users":
+        _check_builtin_names(heads)
     names = {head.name for head in heads}
-    parsed = tuple(head.build(names) for head in heads)
+    parsed = tuple(head.build(names, auth) for head in heads)
     _check_cycles(parsed)
     by_name = {e.name: e for e in parsed}
-    links = tuple(_parse_pair(part, by_name) for part in _items(many_to_many, "many_to_many"))
+    links = tuple(_parse_pair(part, by_name, auth) for part in _items(many_to_many, "many_to_many"))
     _check_links(links, parsed)
     plan = Plan(parsed, links)
     _check_routes(plan)
     return plan
+
+
+def _check_builtin_names(heads: list["_Head"]) -> None:
+    """With auth=users the project has a user of its own, and packages for it."""
+    for head in heads:
+        if head.name == BUILTIN_USER:
+            raise AnswerError(
+                f"entity {head.name!r} declares a user, and auth=users builds one in (email, password, "
+                "is_active, is_superuser); remove the entity and reference the built-in one ('author: user'), "
+                "or choose auth=none"
+            )
+        if head.plural in AUTH_MODULES:
+            raise AnswerError(
+                f"entity {head.name!r} would make a package {head.plural!r}, which auth=users uses for its own "
+                f"routes; choose another plural, for example '{head.name}({head.name}_items)'"
+            )
 
 
 def _check_routes(plan: "Plan") -> None:
@@ -347,8 +412,14 @@ class _Head:
     body: str | None  # the text between the braces, or None without braces
     text: str
 
-    def build(self, names: set[str]) -> Entity:
-        if self.parent is not None and self.parent not in names:
+    def build(self, names: set[str], auth: str = "none") -> Entity:
+        builtin_parent = self.parent == BUILTIN_USER and auth == "users"
+        if self.parent == BUILTIN_USER and self.parent not in names and not builtin_parent:
+            raise AnswerError(
+                f"entity {self.name!r} belongs to 'user', the built-in user of auth=users, and auth is {auth!r}; "
+                "choose auth=users or declare a 'user' entity"
+            )
+        if self.parent is not None and self.parent not in names and not builtin_parent:
             raise AnswerError(
                 f"entity {self.name!r} belongs to {self.parent!r}, which is not in the list; "
                 f"add {self.parent!r} to entities or remove ':{self.parent}'"
@@ -358,12 +429,16 @@ class _Head:
             # `hero:team` is `team: team?`; `category:category` is `parent: category?`, whose subtree goes with it.
             tree = self.parent == self.name
             attr = "parent" if tree else self.parent
-            shorthand = (Field(self.name, attr, "ref", optional=True, target=self.parent, cascade=tree),)
+            shorthand = (
+                Field(
+                    self.name, attr, "ref", optional=True, target=self.parent, cascade=tree, builtin_user=builtin_parent
+                ),
+            )
         uniques: tuple[tuple[str, ...], ...] = ()
         if self.body is None:
             fields = _default_fields(self.name)
         else:
-            fields, uniques = parse_fields(self.body, self.name, names, entity=True)
+            fields, uniques = parse_fields(self.body, self.name, names, entity=True, auth=auth)
         for f in shorthand:
             if any(declared.name == f.name for declared in fields):
                 raise AnswerError(
@@ -475,7 +550,7 @@ def _check_unique(heads: list[_Head]) -> None:
 
 def _check_cycles(entities: tuple[Entity, ...]) -> None:
     """References between different entities may not go round: no first row could be made and kept."""
-    edges = {e.name: [f for f in e.references if f.target != e.name] for e in entities}
+    edges = {e.name: [f for f in e.entity_references if f.target != e.name] for e in entities}
     finished: set[str] = set()
 
     def visit(name: str, path: list[str], through: list[Field]) -> None:
@@ -499,7 +574,7 @@ def _check_cycles(entities: tuple[Entity, ...]) -> None:
             visit(entity.name, [entity.name], [])
 
 
-def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
+def _parse_pair(text: str, by_name: dict[str, Entity], auth: str) -> Link:
     head, body = _split_braces(text, f"many_to_many pair {text!r}", "start the next pair with ';'")
     sides = [side.strip() for side in head.split("+")]
     if len(sides) != 2 or not all(sides):
@@ -508,6 +583,11 @@ def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
         )
     names = [normalise(side) for side in sides]
     for side, name in zip(sides, names, strict=True):
+        if name == BUILTIN_USER and auth == "users":
+            raise AnswerError(
+                f"many_to_many pair {head.strip()!r} names the built-in user, and pairs link entities of the domain; "
+                "make an entity that references it instead, for example 'favourite { book: book, fan: user owner }'"
+            )
         if name not in by_name:
             raise AnswerError(
                 f"many_to_many pair {head.strip()!r} names {side!r}, which is not in entities; add it to entities or fix the pair"
@@ -522,7 +602,7 @@ def _parse_pair(text: str, by_name: dict[str, Entity]) -> Link:
                 f"many_to_many pair {head.strip()!r} has empty braces: declare its fields, or drop the braces"
             )
         owner = f"{left.name}_{right.name}_link"
-        fields, _ = parse_fields(body, owner, set(by_name), entity=False)
+        fields, _ = parse_fields(body, owner, set(by_name), entity=False, auth=auth)
         reserved = {"created_at", f"{left.name}_id", f"{right.name}_id"}
         for f in fields:
             if f.name in reserved:

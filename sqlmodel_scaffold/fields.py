@@ -83,6 +83,10 @@ class Field:
     scale: int | None = None
     words: tuple[str, ...] = ()  # enum(a|b)
     target: str | None = None  # the entity a reference points at
+    # A reference to the built-in user of auth=users (`author: user`), not to an entity of the domain.
+    builtin_user: bool = False
+    # `owner`: the row belongs to the user this reference names (only on a builtin_user reference).
+    is_owner: bool = False
     unique: bool = False
     index: bool = False
     hidden: bool = False

@@ -5,7 +5,8 @@ field    := fname ":" type ["?"] modifier*
 type     := "str" ["(" N ")"] | "text" | "int" | "bigint" | "float" | "decimal" "(" P "," S ")"
           | "bool" | "date" | "datetime" | "uuid" | "json" | "email" | "url"
           | "enum" "(" word ("|" word)* ")" | entity-name
-modifier := "unique" | "index" | "hidden" | "cascade" | "=" literal | ">=" number | "<=" number
+          | "user"                              (auth=users: the built-in user)
+modifier := "unique" | "index" | "hidden" | "cascade" | "owner" | "=" literal | ">=" number | "<=" number
 """
 
 import keyword
@@ -40,12 +41,17 @@ _MODIFIER = re.compile(r"\s*(?:(?P<op>>=|<=|=)\s*(?P<value>\"[^\"]*\"|'[^']*'|[^
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _WORD = re.compile(r"^[a-z][a-z0-9_]*$")
 _COMPOSITE = re.compile(r"^unique\s*\((?P<names>[^()]*)\)$")
+# The entity name auth=users builds in: a reference to it is a foreign key to the user table.
+BUILTIN_USER = "user"
+# Modifiers written as a word, and the Field attribute each sets (`owner` is taken by the declaring entity).
+WORD_MODIFIERS = {"unique": "unique", "index": "index", "hidden": "hidden", "cascade": "cascade", "owner": "is_owner"}
 
 
 def parse_fields(
-    body: str, owner: str, entity_names: set[str], entity: bool
+    body: str, owner: str, entity_names: set[str], entity: bool, auth: str = "none"
 ) -> tuple[tuple[Field, ...], tuple[tuple[str, ...], ...]]:
-    """The fields and composite unique groups between an entity's braces (entity=False: a link's)."""
+    """The fields and composite unique groups between an entity's braces (entity=False: a link's);
+    with auth=users, `user` names the built-in user."""
     items = _split_items(body, owner)
     fields: list[Field] = []
     groups: list[list[str]] = []
@@ -56,7 +62,12 @@ def parse_fields(
                 raise AnswerError(f"{owner}: unique(...) does not apply to a link, whose pair is unique already")
             groups.append([_field_name(n, owner) for n in composite["names"].split(",") if n.strip()])
             continue
-        fields.append(_parse_field(item, owner, entity_names, entity))
+        fields.append(_parse_field(item, owner, entity_names, entity, auth))
+    owners = [f.name for f in fields if f.is_owner]
+    if len(owners) > 1:
+        raise AnswerError(
+            f"{owner} has {len(owners)} owners ({', '.join(owners)}); a row belongs to one user: keep 'owner' on one"
+        )
     names = {f.name for f in fields}
     columns = {f.column: f.name for f in fields if f.is_reference}
     for group in groups:
@@ -119,7 +130,7 @@ def _field_name(raw: str, owner: str) -> str:
     return name
 
 
-def _parse_field(item: str, owner: str, entity_names: set[str], entity: bool) -> Field:
+def _parse_field(item: str, owner: str, entity_names: set[str], entity: bool, auth: str) -> Field:
     match = _ITEM.match(item)
     if not match:
         raise AnswerError(f"{owner}: {item!r} is not a field; write 'name: type', for example 'title: str(200)'")
@@ -132,28 +143,34 @@ def _parse_field(item: str, owner: str, entity_names: set[str], entity: bool) ->
             f"{where}: {rest!r} does not start with a type; for example 'str(200)', 'int' or an entity's name"
         )
     spec: dict[str, Any] = {"optional": typed["optional"] is not None}
-    spec |= _type(typed["type"], typed["args"], where, entity_names, entity)
+    spec |= _type(typed["type"], typed["args"], where, entity_names, entity, auth)
     _modifiers(rest[typed.end() :], spec, where)
     field = Field(owner, name, **spec)
-    _check(field, where, entity)
+    _check(field, where, entity, auth)
     if field.has_default:
         field = replace(field, default=_default(field, where))
     return field
 
 
-def _type(word: str, args: str | None, where: str, entity_names: set[str], entity: bool) -> dict[str, Any]:
+def _type(word: str, args: str | None, where: str, entity_names: set[str], entity: bool, auth: str) -> dict[str, Any]:
     lowered = word.lower()
     if lowered in GRAMMAR_TYPES:
         return {"type": lowered, **_type_args(lowered, args, where)}
     target = normalise(word)
-    if target in entity_names:
+    builtin = target == BUILTIN_USER and auth == "users"
+    if target == BUILTIN_USER and not builtin and target not in entity_names:
+        raise AnswerError(
+            f"{where}: 'user' is the built-in user of auth=users, and auth is {auth!r}; "
+            "choose auth=users or declare a 'user' entity"
+        )
+    if target in entity_names or builtin:
         if not entity:
             raise AnswerError(
                 f"{where}: a link's fields cannot reference an entity; link the entities with another pair"
             )
         if args is not None:
             raise AnswerError(f"{where}: a reference to {target!r} takes no arguments; write '{target}'")
-        return {"type": "ref", "target": target}
+        return {"type": "ref", "target": target, "builtin_user": builtin}
     known = ", ".join(GRAMMAR_TYPES)
     raise AnswerError(
         f"{where}: {word!r} is neither a type ({known}) nor an entity in the list; fix the type or add the entity"
@@ -207,18 +224,20 @@ def _modifiers(text: str, spec: dict[str, Any], where: str) -> None:
         match = _MODIFIER.match(text, position)
         if not match or match.end() == position:
             raise AnswerError(
-                f"{where}: cannot read {text[position:].strip()!r}; modifiers are unique, index, hidden, cascade, = value, >= n, <= n"
+                f"{where}: cannot read {text[position:].strip()!r}; modifiers are unique, index, hidden, cascade, owner, "
+                "= value, >= n, <= n"
             )
         position = match.end()
         if match["word"]:
             word = match["word"].lower()
-            if word not in ("unique", "index", "hidden", "cascade"):
+            if word not in WORD_MODIFIERS:
                 raise AnswerError(
-                    f"{where}: {match['word']!r} is not a modifier; use unique, index, hidden, cascade, = value, >= n or <= n"
+                    f"{where}: {match['word']!r} is not a modifier; use unique, index, hidden, cascade, owner, "
+                    "= value, >= n or <= n"
                 )
-            if spec.get(word):
+            if spec.get(WORD_MODIFIERS[word]):
                 raise AnswerError(f"{where}: {word!r} is given twice; keep one")
-            spec[word] = True
+            spec[WORD_MODIFIERS[word]] = True
             continue
         op, value = match["op"], match["value"]
         if op == "=":
@@ -239,15 +258,17 @@ def _modifiers(text: str, spec: dict[str, Any], where: str) -> None:
             spec[key] = int(value) if re.fullmatch(r"-?\d+", value) else float(value)
 
 
-def _check(field: Field, where: str, entity: bool) -> None:
+def _check(field: Field, where: str, entity: bool, auth: str) -> None:
     info = TYPES["uuid"] if field.is_reference else TYPES[field.type]
     kind = _kind(field)
     if field.cascade and not field.is_reference:
         raise AnswerError(f"{where}: cascade applies to references only; remove it")
     if not entity:
-        for modifier in ("unique", "index", "hidden", "cascade"):
-            if getattr(field, modifier):
+        for modifier, attribute in WORD_MODIFIERS.items():
+            if getattr(field, attribute):
                 raise AnswerError(f"{where}: {modifier} does not apply to a link's fields; remove it")
+    if field.is_owner:
+        _check_owner(field, where, auth)
     if field.hidden and field.is_reference:
         raise AnswerError(f"{where}: a reference cannot be hidden (reads embed it); remove 'hidden'")
     if field.unique and field.type in ("json", *FEW_VALUES):
@@ -279,6 +300,27 @@ def _check(field: Field, where: str, entity: bool) -> None:
     if field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
         raise AnswerError(
             f"{where}: the lower bound {field.minimum} is above the upper bound {field.maximum}; swap them"
+        )
+
+
+def _check_owner(field: Field, where: str, auth: str) -> None:
+    """`owner` marks the one required reference to the built-in user that says whose row it is."""
+    if not field.builtin_user:
+        if auth != "users":
+            raise AnswerError(
+                f"{where}: owner makes rows belong to the built-in user of auth=users, and auth is {auth!r}; "
+                "choose auth=users or remove 'owner'"
+            )
+        target = f"a reference to {field.target!r}" if field.is_reference else _kind(field)
+        raise AnswerError(
+            f"{where}: owner applies to a reference to user only, not to {target}; "
+            f"write '{field.name}: user owner' or remove 'owner'"
+        )
+    if field.optional:
+        raise AnswerError(f"{where}: an owner is always the user who creates the row; remove the '?'")
+    if field.cascade:
+        raise AnswerError(
+            f"{where}: a user who owns rows is deactivated, not deleted, so their rows stay; remove 'cascade'"
         )
 
 

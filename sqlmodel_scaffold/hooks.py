@@ -11,9 +11,10 @@ from typing import Any
 from . import TEMPLATE_DIR, project_tests
 from .answers import validate
 from .domain_file import normalized, write_domain_file
+from .dotenv import sign_in_lines, write_dotenv
 from .entities import AnswerError
 from .git_repo import first_commit
-from .render import initial_revision, render_entity_files, render_revision
+from .render import initial_revision, render_auth_files, render_entity_files, render_revision
 from .replay import saved_answers_file, write_replay_file
 
 KEEP_HINT = "Rerun cookiecutter with --keep-project-on-failure to keep the project for inspection."
@@ -101,6 +102,7 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
     where = shown_path(project_dir, caller_cwd)
     plan = validate(answers)
     render_entity_files(answers, plan, project_dir)
+    render_auth_files(answers, plan, project_dir)
     render_revision(answers, plan, initial_revision(plan), project_dir)
     write_answers(answers, project_dir)
 
@@ -110,6 +112,8 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
         print("cruft render: no test run and no git commit; run `make install test`", file=sys.stderr)
         return 0
 
+    # Before the tests: a test that starts the app reads .env as the service does.
+    first_superuser = write_dotenv(answers, project_dir)
     uv = project_tests.find_uv()
     status, counts = "not run", ""
     if answers["run_tests"] and project_tests.turned_off(os.environ):
@@ -130,6 +134,8 @@ def post_gen(answers: Mapping[str, Any], project_dir: Path | None = None, caller
     print(f"Generated {project_dir.name} in {time.monotonic() - started:.1f} s{summary}.")
     next_targets = "run" if status == "passed" else "install test run"
     print(f"Next: cd {where} && make {next_targets}  (README.md says more)")
+    if first_superuser:
+        print("\n".join(sign_in_lines(where, *first_superuser)))
     return 0
 
 

@@ -40,6 +40,6 @@ class ScaffoldExtension(Extension):
         environment.filters["entity_plan"] = entity_plan
 
 
-def entity_plan(entities: str, many_to_many: str = "") -> Plan:
-    """`{% set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) %}`."""
-    return parse(entities, many_to_many)
+def entity_plan(entities: str, many_to_many: str = "", auth: str = "none") -> Plan:
+    """`{% set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) %}`."""
+    return parse(entities, many_to_many, auth)

@@ -14,6 +14,9 @@ from .registry import FILTERS as REGISTRY_FILTERS
 
 ENTITY_FILES = TEMPLATE_DIR / "entity_files"
 LINK_FILES = TEMPLATE_DIR / "link_files"
+# The built-in user and signing in (auth=users): rendered here, since cookiecutter cannot
+# leave out a folder by its name.
+AUTH_FILES = TEMPLATE_DIR / "auth_files"
 REVISION_FILE = TEMPLATE_DIR / "revision_files" / "revision.py"
 VERSIONS = Path("migrations") / "versions"
 
@@ -66,6 +69,13 @@ def render_entity_files(
     return written
 
 
+def render_auth_files(answers: Mapping[str, Any], plan: Plan, project_dir: Path) -> list[Path]:
+    """Render auth_files/ when the project has users (auth=users); return the files written."""
+    if answers["auth"] != "users":
+        return []
+    return _render(AUTH_FILES, {"cookiecutter": answers, "plan": plan}, project_dir)
+
+
 def entity_file_paths(answers: Mapping[str, Any], plan: Plan, entity: Entity) -> list[Path]:
     """Where entity_files/ would write this entity's files, relative to the project."""
     return _paths(ENTITY_FILES, {"cookiecutter": answers, "plan": plan, "entity": entity})
@@ -77,7 +87,18 @@ def link_file_paths(answers: Mapping[str, Any], plan: Plan, link: Link) -> list[
 
 def _paths(folder: Path, context: Mapping[str, Any]) -> list[Path]:
     env = _environment(folder)
-    return [Path(env.from_string(name).render(context)) for name in _templates(folder)]
+    return [path for _, path in _named(env, folder, context)]
+
+
+def _named(env: Environment, folder: Path, context: Mapping[str, Any]) -> list[tuple[str, Path]]:
+    """Each template with the path it renders to; as cookiecutter does, a template whose file
+    name renders empty (`{% if entity.is_owned %}test_..._ownership.py{% endif %}`) is skipped."""
+    found = []
+    for name in _templates(folder):
+        rendered = env.from_string(name).render(context)
+        if not rendered.endswith("/"):
+            found.append((name, Path(rendered)))
+    return found
 
 
 def _templates(folder: Path) -> list[str]:
@@ -96,8 +117,8 @@ def _environment(folder: Path) -> Environment:
 def _render(folder: Path, context: Mapping[str, Any], project_dir: Path) -> list[Path]:
     env = _environment(folder)
     written = []
-    for name in _templates(folder):
-        target = project_dir / env.from_string(name).render(context)
+    for name, path in _named(env, folder, context):
+        target = project_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(env.get_template(name).render(context), encoding="utf-8")
         written.append(target)

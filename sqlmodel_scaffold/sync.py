@@ -31,6 +31,7 @@ from . import add, hooks
 from .answers import validate
 from .compare import QUIET, RenderError, render
 from .domain_file import DOMAIN_FILE, normalized
+from .dotenv import DOTENV, sign_in_lines, write_dotenv
 from .entities import Plan
 from .errors import AnswerError
 from .naming import normalise
@@ -38,7 +39,9 @@ from .render import VERSIONS
 from .replay import REPLAY_FILE
 from .schema_diff import Choices, Schema, Steps, diff, read_schema, revision_text
 
-ANSWERS_FILES = {REPLAY_FILE, DOMAIN_FILE, ".cruft.json"}
+# Not merged: what records the answers, and `.env` (a new key in every rendering; the
+# project keeps its own).
+ANSWERS_FILES = {REPLAY_FILE, DOMAIN_FILE, ".cruft.json", DOTENV}
 CRUFT_FILE = ".cruft.json"
 FIXED = ("primary_key", "project_slug", "package_name")
 INITIAL = VERSIONS / "0001_initial.py"
@@ -395,6 +398,10 @@ def apply(plan: SyncPlan, project: Path) -> None:
     if plan.revision_path is not None:
         format_revision(project, project / plan.revision_path)
     hooks.write_answers(plan.answers, project, domain=False)
+    # Switched to auth=users: the key and first superuser a generation would have written.
+    first_superuser = write_dotenv(plan.answers, project)
+    if first_superuser:
+        print("\n".join(sign_in_lines(str(project), *first_superuser)))
     cruft = project / CRUFT_FILE
     if cruft.is_file():
         data = json.loads(cruft.read_text(encoding="utf-8"))

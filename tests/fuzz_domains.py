@@ -5,7 +5,9 @@ name. Every choice comes from `random.Random(seed)`, so a seed names its example
 failure is reproduced by its cookiecutter command (`reproduce`). The generator writes what a user
 could type: names in any of the accepted spellings, several separators, quoted defaults holding
 separators, and then checks the result with the template's own parser; a draw the parser refuses
-is drawn again, and the tests count those (the generator should rarely make one).
+is drawn again, and the tests count those (the generator should rarely make one). With auth=users
+fields reference the built-in user (`reviewer: user?`) and entities are sometimes owned
+(`author: user owner`); with auth=none, `user` may be an entity of the domain.
 """
 
 import random
@@ -47,7 +49,10 @@ OPTIONS: dict[str, tuple[Any, ...]] = {
     "primary_key": ("int", "uuid"),
     "pagination": ("offset", "cursor"),
     "soft_delete": (False, True),
+    "auth": ("users", "none"),
 }
+# Names of the field that says whose row it is, in an owned entity.
+OWNER_NAMES = ["owner", "author", "created_by", "user", "assignee"]
 
 
 @dataclass(frozen=True)
@@ -60,22 +65,29 @@ class Example:
     def id(self) -> str:
         options = self.answers
         soft = "soft" if options["soft_delete"] else "hard"
-        return f"fuzz{self.seed}-{options['database']}-{options['primary_key']}-{options['pagination']}-{soft}"
+        return (
+            f"fuzz{self.seed}-{options['database']}-{options['primary_key']}-{options['pagination']}-{soft}"
+            f"-{options['auth']}"
+        )
 
 
 def example(seed: int) -> Example:
     rng = random.Random(seed)
     for redraws in range(100):
-        entities, pairs = _domain(rng)
+        # The domain depends on auth: drawn first, the other options after it.
+        auth = rng.choice(OPTIONS["auth"])
+        entities, pairs = _domain(rng, auth == "users")
         try:
-            parse(entities, pairs)
+            # With auth=users the draw holds no entity `user` (the parser refuses one).
+            parse(entities, pairs, auth)
         except AnswerError:
             continue
         answers = {
             "project_name": rng.choice(PROJECT_NAMES),
             "entities": entities,
             "many_to_many": pairs,
-            **{key: rng.choice(values) for key, values in OPTIONS.items()},
+            **{key: rng.choice(values) for key, values in OPTIONS.items() if key != "auth"},
+            "auth": auth,
         }
         return Example(seed, answers, redraws)
     raise AssertionError(f"seed {seed}: 100 draws in a row were refused by the parser")
@@ -92,11 +104,15 @@ def reproduce(answers: dict[str, Any], cookiecutter: str = "cookiecutter") -> st
 # --- the domain ---------------------------------------------------------------------------
 
 
-def _domain(rng: random.Random) -> tuple[str, str]:
+def _entity_names(users: bool) -> list[str]:
+    """With auth=users the project has its user built in, and no entity may be one."""
+    return [name for name in ENTITY_NAMES + list(EXPLICIT_PLURALS) if not (users and name == "user")]
+
+
+def _domain(rng: random.Random, users: bool) -> tuple[str, str]:
     count = rng.choice([1, 2, 2, 3, 3, 4, 5])
-    pool = ENTITY_NAMES + list(EXPLICIT_PLURALS)
-    names = rng.sample(pool, count)
-    texts = [_entity(rng, name, names[:position]) for position, name in enumerate(names)]
+    names = rng.sample(_entity_names(users), count)
+    texts = [_entity(rng, name, names[:position], users) for position, name in enumerate(names)]
     separator = rng.choice(["; ", ", ", "\n", ";\n"])
     entities = separator.join(texts)
     pairs = _pairs(rng, names)
@@ -116,7 +132,7 @@ def _spelling(rng: random.Random, name: str) -> str:
     )
 
 
-def _entity(rng: random.Random, name: str, earlier: list[str]) -> str:
+def _entity(rng: random.Random, name: str, earlier: list[str], users: bool = False) -> str:
     head = _spelling(rng, name)
     if name in EXPLICIT_PLURALS:
         head += f"({EXPLICIT_PLURALS[name]})"
@@ -128,21 +144,27 @@ def _entity(rng: random.Random, name: str, earlier: list[str]) -> str:
         if rng.random() < 0.5:
             head += ":" + _spelling(rng, rng.choice(parents))
         return head
-    fields = _fields(rng, name, earlier)
+    fields = _fields(rng, name, earlier, users)
     body = ", ".join(fields)
     if rng.random() < 0.2:
         body += ","
     return f"{head} {{ {body} }}" if rng.random() < 0.8 else f"{head} {{{body}}}"
 
 
-def _fields(rng: random.Random, owner: str, earlier: list[str]) -> list[str]:
+def _fields(rng: random.Random, owner: str, earlier: list[str], users: bool = False) -> list[str]:
     names = rng.sample(FIELD_NAMES, rng.randint(1, 7))
     items: list[str] = []
     declared: list[str] = []
     references_to: dict[str, int] = {}
+    if users and rng.random() < 0.4:  # owned: one field says whose row it is
+        fname = rng.choice([n for n in OWNER_NAMES if n not in names])
+        items.append(f"{fname}: {rng.choice(['user', 'User'])} owner")
+        declared.append(fname)
     for fname in names:
         kind = rng.random()
-        if kind < 0.22 and earlier:
+        if users and kind > 0.94:  # a user who is no owner: a plain reference to the built-in user
+            items.append(f"{fname}: user{rng.choice(['', '?', '?'])}")
+        elif kind < 0.22 and earlier:
             target = rng.choice(earlier)
             references_to[target] = references_to.get(target, 0) + 1
             items.append(_reference(rng, fname, target, self_reference=False))
@@ -345,8 +367,9 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
         declared = [i for i, text in enumerate(entities) if "{" in text]
         if kind == "add entity":
             names = [normalise(_head(t).split("(")[0].split(":")[0]) for t in entities]
-            fresh = [n for n in ENTITY_NAMES if normalise(n) not in names]
-            entities.append(_entity(rng, rng.choice(fresh), [n.replace("_", " ") for n in names]))
+            users = start.answers["auth"] == "users"
+            fresh = [n for n in _entity_names(users) if normalise(n) not in names]
+            entities.append(_entity(rng, rng.choice(fresh), [n.replace("_", " ") for n in names], users))
         elif kind == "drop entity":
             if len(entities) < 2:
                 return None
@@ -366,15 +389,16 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
             allow_drop = allow_drop or kind == "drop field"
         kinds.append(kind)
     after_entities = "; ".join(entities)
+    auth = start.answers["auth"]
     try:
-        plan = parse(after_entities, pairs)
+        plan = parse(after_entities, pairs, auth)
     except AnswerError:
         try:  # a pair whose side went: drop the pairs
             pairs = ""
-            plan = parse(after_entities, pairs)
+            plan = parse(after_entities, pairs, auth)
         except AnswerError:
             return None
-    before_plan = parse(start.answers["entities"], start.answers["many_to_many"])
+    before_plan = parse(start.answers["entities"], start.answers["many_to_many"], auth)
     for choice in renames + backfills:  # a later step may have dropped or renamed what it names
         entity, field = choice.split("=")[0].split(".")
         new_name = choice.split("=")[1]

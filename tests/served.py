@@ -96,3 +96,31 @@ def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
             pass
         time.sleep(0.1)
     raise AssertionError(f"uvicorn did not answer within 30 s:\n{server.output()[-4000:]}")
+
+
+def first_superuser(project: Path) -> tuple[str, str]:
+    """The email and password of the first superuser, from the `.env` the hook wrote (auth=users);
+    the served project makes that user when it starts."""
+    lines = (project / ".env").read_text(encoding="utf-8").splitlines()
+    values = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+    return values["FIRST_SUPERUSER_EMAIL"], values["FIRST_SUPERUSER_PASSWORD"]
+
+
+def access_token(server: Server, email: str, password: str) -> str:
+    """Sign in with the OAuth2 password form, as any client does."""
+    form = {"username": email, "password": password}
+    response = httpx.post(f"{server.url}/api/v1/auth/token", data=form, timeout=30)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+def user_token(server: Server, project: Path, email: str = "client@example.com") -> str:
+    """An access token of a user who is not a superuser, whom the first superuser makes: a
+    client that cannot lock everyone out (deactivate or delete the superuser) by chance."""
+    admin = {"Authorization": f"Bearer {access_token(server, *first_superuser(project))}"}
+    password = "a password of the served tests"
+    body = {"email": email, "password": password}
+    made = httpx.post(f"{server.url}/api/v1/users", json=body, headers=admin, timeout=30)
+    assert made.status_code == 201, made.text
+    return access_token(server, email, password)

@@ -28,7 +28,7 @@ PROMPT = float(TIMEOUTS["DB_COMMAND_TIMEOUT"]) + float(TIMEOUTS["DB_CONNECT_TIME
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(tmp_path_factory.mktemp("faults"), entities="team, hero:team", **choose(0, 0, 0, 0))
+    return render(tmp_path_factory.mktemp("faults"), entities="team, hero:team", **choose(0, 0, 0, 0, 1))
 
 
 @pytest.fixture

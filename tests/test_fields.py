@@ -601,3 +601,76 @@ def test_a_tree_plus_other_references_is_no_cycle() -> None:
 def test_a_quoted_default_may_hold_separators() -> None:
     (book,) = parse('book { author: str = "Doe, John; Jr.", title: str }').entities
     assert [(f.name, f.default) for f in book.fields] == [("author", "Doe, John; Jr."), ("title", None)]
+
+
+# --- the built-in user and ownership (auth=users) ----------------------------------------------------------
+
+
+def test_with_auth_users_a_reference_to_user_is_the_built_in_user_and_owner_makes_the_entity_owned() -> None:
+    plan = parse("post { title: str(100), author: user owner, reviewer: user? }; note:post", auth="users")
+    post, note = plan.entities
+    author, reviewer = post.field("author"), post.field("reviewer")
+    assert (author.column, author.target, author.builtin_user, author.is_owner, author.ondelete) == (
+        "author_id",
+        "user",
+        True,
+        True,
+        "RESTRICT",
+    )
+    assert (reviewer.builtin_user, reviewer.is_owner, reviewer.ondelete) == (True, False, "SET NULL")
+    assert (post.owner_field, post.is_owned) == (author, True)
+    assert post.references == (author, reviewer)
+    assert post.entity_references == ()
+    assert (note.is_owned, note.owner_field) == (False, None)
+    # The built-in user is no entity of the domain: nothing depends on it, and it has no children here.
+    assert [e.name for e in plan.in_dependency_order] == ["post", "note"]
+    assert plan.children_of(post) == ((note, note.field("post")),)
+
+
+def test_the_shorthand_may_name_the_built_in_user() -> None:
+    (post,) = parse("post:user", auth="users").entities
+    (user,) = post.references
+    assert (user.name, user.builtin_user, user.optional, user.is_owner) == ("user", True, True, False)
+
+
+def test_with_auth_none_a_user_entity_is_an_ordinary_entity() -> None:
+    plan = parse("user, post { author: user }")
+    author = plan.entity("post").field("author")
+    assert (author.builtin_user, author.target) == (False, "user")
+    assert [e.name for e in plan.in_dependency_order] == ["user", "post"]
+
+
+@pytest.mark.parametrize(
+    ("entities", "many_to_many", "auth", "message"),
+    [
+        # owner on what is no reference to the built-in user
+        ("post { title: str(100) owner }", "", "users", "post.title: owner applies to a reference to user only"),
+        ("team, post { team: team owner }", "", "users", "not to a reference to 'team'; write 'team: user owner'"),
+        ("user, post { by: user owner }", "", "none", "post.by: owner makes rows belong to the built-in user"),
+        # one owner, required, kept
+        ("post { a: user owner, b: user owner }", "", "users", "post has 2 owners (a, b); a row belongs to one user"),
+        ("post { a: user? owner }", "", "users", "post.a: an owner is always the user who creates the row"),
+        ("post { a: user owner cascade }", "", "users", "not deleted, so their rows stay; remove 'cascade'"),
+        ("post { a: user owner owner }", "", "users", "post.a: 'owner' is given twice"),
+        # a user of one's own beside the built-in one
+        ("user, post { by: user }", "", "users", "entity 'user' declares a user, and auth=users builds one in"),
+        ("User { email: email unique }", "", "users", "remove the entity and reference the built-in one"),
+        ("person(users)", "", "users", "would make a package 'users', which auth=users uses"),
+        # the built-in user without auth=users
+        ("post { by: user }", "", "none", "post.by: 'user' is the built-in user of auth=users, and auth is 'none'"),
+        ("post { by: user owner }", "", "none", "choose auth=users or declare a 'user' entity"),
+        ("post:user", "", "none", "entity 'post' belongs to 'user', the built-in user of auth=users"),
+        # links
+        ("post, tag", "post+tag { x: int owner }", "users", "post_tag_link.x: owner does not apply to a link's fields"),
+        ("post, tag", "post+tag { x: user }", "users", "a link's fields cannot reference an entity"),
+        ("post, tag", "post+user", "users", "names the built-in user, and pairs link entities of the domain"),
+    ],
+)
+def test_ownership_refusals_name_the_problem_where_it_is_and_the_fix(
+    entities: str, many_to_many: str, auth: str, message: str
+) -> None:
+    with pytest.raises(AnswerError) as raised:
+        parse(entities, many_to_many, auth)
+    text = str(raised.value)
+    assert message in text
+    assert "\n" not in text

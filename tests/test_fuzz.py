@@ -93,6 +93,8 @@ def test_the_generator_covers_the_grammar() -> None:
                  "= true", "= false", '= "', "= '", "?", "_items)", "+", "{"]:  # fmt: skip
         assert word in text, word
     assert re.search(r"[A-Za-z]:[A-Za-z]", text), "a parent given with ':'"
+    assert re.search(r": [Uu]ser owner", text), "an owned entity"
+    assert re.search(r": user\??[,}\s]", text), "a reference to the built-in user that is no owner"
     assert re.search(r"decimal\(\d+,(\d+)\)[^,}]*= \d+[,\s}]", text), "a decimal default with fewer places"
     redrawn = sum(example(seed).redraws for seed in range(100))
     assert redrawn < 100, f"the generator made {redrawn} domains the parser refused, for 100 it kept"

@@ -18,13 +18,24 @@ from typing import Any
 import attrs
 import pytest
 from conftest import render
-from served import migrate, serve
+from served import first_superuser, migrate, serve
 
 TOOLS = Path(sys.executable).parent  # openapi-python-client, and the ruff it formats its output with
 PACKAGE = "generated_hero_client"
 # `<tag>-<route name>` operation ids, which the generator turns into `<tag>_<route name>` modules.
 OPERATIONS = {
     "health": {"health_health", "health_live", "health_ready"},
+    "auth": {"auth_sign_in", "auth_refresh", "auth_sign_up"},
+    "users": {
+        "users_get_me",
+        "users_update_me",
+        "users_change_password",
+        "users_list_users",
+        "users_create_user",
+        "users_get_user",
+        "users_update_user",
+        "users_delete_user",
+    },
     "teams": {
         "teams_create_team",
         "teams_create_teams",
@@ -47,8 +58,9 @@ MISSING_ID = 2**31 - 1
 
 
 @pytest.fixture
-def client_package(tmp_path: Path, postgres_database: str) -> Iterator[tuple[ModuleType, str]]:
-    """The generated client package, and the URL of the served project it was generated from."""
+def client_package(tmp_path: Path, postgres_database: str) -> Iterator[tuple[ModuleType, str, tuple[str, str]]]:
+    """The generated client package, the URL of the served project (auth=users) it was generated
+    from, and its first superuser's email and password."""
     project = render(tmp_path / "project", entities="team, hero:team")
     migrate(project, postgres_database)
     with serve(project, postgres_database) as server:
@@ -72,15 +84,15 @@ def client_package(tmp_path: Path, postgres_database: str) -> Iterator[tuple[Mod
         assert result.returncode == 0, result.stdout + result.stderr
         sys.path.insert(0, str(tmp_path))
         try:
-            yield importlib.import_module(PACKAGE), server.url
+            yield importlib.import_module(PACKAGE), server.url, first_superuser(project)
         finally:
             sys.path.remove(str(tmp_path))
             for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
                 del sys.modules[name]
 
 
-def test_generated_client_drives_every_route(client_package: tuple[ModuleType, str]) -> None:
-    package, url = client_package
+def test_generated_client_drives_every_route(client_package: tuple[ModuleType, str, tuple[str, str]]) -> None:
+    package, url, (email, password) = client_package
     assert_operation_ids(package)
     models = importlib.import_module(f"{PACKAGE}.models")
     assert_responses_have_no_unset_fields(models)
@@ -95,9 +107,19 @@ def test_generated_client_drives_every_route(client_package: tuple[ModuleType, s
         assert response.status_code == status, (operation, response.status_code, response.content)
         return response.parsed
 
-    # The probes: the process, and the database.
+    # The probes: the process, and the database; open without a token, unlike the API.
     assert call("health_live", HTTPStatus.OK).status == "ok"
     assert call("health_ready", HTTPStatus.OK).database == "ok"
+    refused = call("teams_list_teams", HTTPStatus.UNAUTHORIZED)
+    assert isinstance(refused, models.ErrorBody)
+
+    # Sign in with the OAuth2 form as the first superuser, then call with the token.
+    form = models.BodyAuthSignIn(username=email, password=password)
+    tokens = call("auth_sign_in", HTTPStatus.OK, body=form)
+    assert isinstance(tokens, models.TokenPair) and tokens.token_type == "bearer"
+    client = package.AuthenticatedClient(base_url=url, token=tokens.access_token, raise_on_unexpected_status=True)
+    me = call("users_get_me", HTTPStatus.OK)
+    assert isinstance(me, models.UserPublic) and me.email == email and me.is_superuser
 
     # Teams: create, read, list, update.
     body = models.TeamCreate(
@@ -193,7 +215,8 @@ def assert_responses_have_no_unset_fields(models: ModuleType) -> None:
         for name, model in vars(models).items()
         if isinstance(model, type) and ("Public" in name or name.startswith("Page") or name == "ErrorBody")
     ]
-    assert {"TeamPublic", "HeroPublicWithTeam", "PageTeamPublic"} <= {m.__name__ for m in responses}
+    assert {"TeamPublic", "HeroPublicWithTeam", "PageTeamPublic", "UserPublic"} <= {m.__name__ for m in responses}
+    responses.append(models.TokenPair)
     optional = {
         f"{model.__name__}.{field.name}": str(field.type)
         for model in responses

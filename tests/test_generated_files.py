@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import render
 
-# Every target the generated Makefile documents with a `##` comment.
-TARGETS = ("help", "install", "run", "test", "lint", "format", "migrate", "revision")
+# Every target the generated Makefile documents with a `##` comment (superuser: with auth=users,
+# the default).
+TARGETS = ("help", "install", "run", "test", "lint", "format", "migrate", "revision", "superuser")
 
 
 @pytest.fixture(scope="module")

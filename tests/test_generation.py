@@ -11,12 +11,23 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from conftest import COMBINATIONS, COVERING, OPTIONS, SPECS, render_variant, run, tree_differences, variant_id
+from conftest import (
+    COMBINATIONS,
+    COVERING,
+    OPTIONS,
+    SPEC_AUTH,
+    SPECS,
+    render_variant,
+    run,
+    tree_differences,
+    variant_id,
+    with_spec_auth,
+)
 
 # A Jinja expression, statement or comment; nested Python dicts (`}}`) and GitHub Actions
 # expressions (`${{ github.ref }}`) are fine.
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{-?\s*[A-Za-z_(]|\{%|%\}|\{#|cookiecutter\.")
-VARIANTS = [(spec, options) for spec in SPECS for options in COMBINATIONS]
+VARIANTS = [(spec, with_spec_auth(spec, options)) for spec in SPECS for options in COMBINATIONS]
 
 
 class Variant(NamedTuple):
@@ -57,6 +68,8 @@ def test_the_covering_subset_has_every_pair_of_option_values() -> None:
     covered = set().union(*(pairs(options) for _, options in COVERING))
     assert wanted - covered == set()
     for spec, (key, values) in itertools.product(SPECS, OPTIONS.items()):
+        if key == "auth" and spec in SPEC_AUTH:
+            values = (SPEC_AUTH[spec],)
         assert {options[key] for s, options in COVERING if s == spec} == set(values), (spec, key)
 
 

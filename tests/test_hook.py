@@ -100,9 +100,18 @@ def test_next_names_the_project_from_where_cookiecutter_ran(tmp_path: Path, outp
         [*args, "run_tests=no", "init_git=no"], capture_output=True, text=True, env=env, cwd=here, timeout=300
     )
     assert result.returncode == 0, result.stderr
-    next_line = result.stdout.splitlines()[-1]
+    # Then the last lines: how to sign in as the first superuser, whose password is in .env.
+    lines = result.stdout.splitlines()
+    next_line, *sign_in = lines[lines.index(next(line for line in lines if line.startswith("Next:"))) :]
     assert next_line.startswith(f"Next: cd {shown.format(tmp_path=tmp_path)} && make "), next_line
-    assert (here / next_line.split()[2]).is_dir()
+    project = here / next_line.split()[2]
+    assert project.is_dir()
+    password = (project / ".env").read_text().split("FIRST_SUPERUSER_PASSWORD=")[1].strip()
+    assert (
+        sign_in[0]
+        == f"Sign in as the first superuser ({shown.format(tmp_path=tmp_path)}/.env has the key and the password):"
+    )
+    assert password in sign_in[1] and "/api/v1/auth/token" in sign_in[-1]
 
 
 @pytest.fixture

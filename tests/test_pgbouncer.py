@@ -86,7 +86,7 @@ def _listening(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render(tmp_path_factory.mktemp("pgbouncer"), entities="team, hero:team", **choose(0, 0, 0, 0))
+    return render(tmp_path_factory.mktemp("pgbouncer"), entities="team, hero:team", **choose(0, 0, 0, 0, 1))
 
 
 async def workload(base: str) -> Counter[int]:

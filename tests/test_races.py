@@ -31,7 +31,13 @@ REFUSALS = {200, 201, 204, 404, 409, 412, 422}
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    options = {"database": "postgresql", "primary_key": "int", "pagination": "cursor", "soft_delete": True}
+    options = {
+        "database": "postgresql",
+        "primary_key": "int",
+        "pagination": "cursor",
+        "soft_delete": True,
+        "auth": "none",
+    }
     return render(tmp_path_factory.mktemp("races"), project_name="Race Shop", entities=SHOP, **options)
 
 

@@ -17,7 +17,7 @@ from served import migrate, serve
 from sqlalchemy import make_url
 
 # The lending library with cursors: members sort by email, books list their genres.
-SPEC, OPTIONS = "library", choose(0, 0, 1, 1)
+SPEC, OPTIONS = "library", choose(0, 0, 1, 1, 1)
 
 
 @pytest.fixture(scope="module")

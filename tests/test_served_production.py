@@ -12,7 +12,7 @@ import pytest
 from conftest import choose, render_variant, variant_id
 from served import Server, migrate, serve
 
-SPEC, OPTIONS = "default", choose(0, 0, 0, 0)
+SPEC, OPTIONS = "default", choose(0, 0, 0, 0, 1)
 PRODUCTION = {
     "LOG_FORMAT": "json",
     "METRICS_ENABLED": "true",

@@ -211,6 +211,19 @@ def test_a_synced_project_is_a_fresh_generation(
         migrate(a, upgraded)
 
 
+def test_switching_users_on_is_a_fresh_generation_with_its_env(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    before = {"entities": "team, hero:team", "database": "sqlite", "auth": "none"}
+    pair = Edit(0, before, {**before, "auth": "users"}, ("option",), (), (), False)
+    a, b = synced_pair(pair, tmp_path)
+    assert _outside_versions(a, b) == []
+    assert "FIRST_SUPERUSER_PASSWORD=" in (a / ".env").read_text(encoding="utf-8")
+    upgraded, fresh = database("sqlite", tmp_path, "synced", request), database("sqlite", tmp_path, "fresh", request)
+    migrate(a, upgraded)
+    migrate(b, fresh)
+    assert {"user", "refresh_token", "login_failure"} <= schema(upgraded).keys()
+    assert_same_schema(schema(upgraded), schema(fresh), pair)
+
+
 def assert_same_schema(got: dict[str, Any], wanted: dict[str, Any], pair: Edit) -> None:
     differences = [f"table {t}: only on one side" for t in got.keys() ^ wanted.keys()]
     for table in got.keys() & wanted.keys():
@@ -231,7 +244,8 @@ def _outside_versions(a: Path, b: Path) -> list[str]:
     left = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
     right = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
     differ = sorted((left ^ right) | {n for n in left & right if (a / n).read_bytes() != (b / n).read_bytes()})
-    return [n for n in differ if not n.startswith("migrations/versions/") and "__pycache__" not in n]
+    # `.env`: a new key and password in every generation (auth=users).
+    return [n for n in differ if not n.startswith("migrations/versions/") and "__pycache__" not in n and n != ".env"]
 
 
 # --- edits and rows -------------------------------------------------------------------------

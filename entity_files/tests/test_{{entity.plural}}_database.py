@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 {% set imports = [("factories", [e ~ "_body"]), ("samples", ["same"]), ("%s.core.tables" % cookiecutter.package_name, ["metadata"]), ("%s.%s.models" % (cookiecutter.package_name, entity.plural), [E, E ~ "Create"])] -%}
+{% if entity.owner_field %}{% set _ = imports.append(("factories", ["new_user"])) %}{% endif -%}
 {% if emails %}{% set _ = imports.append(("factories", ["new_" ~ e])) %}{% set _ = imports.append(("conftest", ["detail"])) %}{% endif -%}
 {% for f in entity.fields if f.type == "text" %}{% set _ = imports.append(("%s.core.text" % cookiecutter.package_name, ["MAX_TEXT"])) %}{% endfor -%}
 {{ imports | import_block }}
@@ -52,7 +53,13 @@ TABLE = table(DECLARED.name, *(column(c.name, c.type) for c in DECLARED.c))
 async def valid_row(client: AsyncClient) -> dict[str, Any]:
     """Every column of a valid row, as the service would store it (referenced rows exist)."""
     body = await {{ e }}_body(client)
+{%- if entity.owner_field %}
+    # No body names the owner: the service makes it the caller.
+    owner = {"{{ entity.owner_field.column }}": (await new_user(client))["id"]}
+{{ ("item = %s.model_validate" % E) | call_line(["%sCreate.model_validate(body)" % E, "update=owner"]) }}
+{%- else %}
     item = {{ E }}.model_validate({{ E }}Create.model_validate(body))
+{%- endif %}
     return {name: value for name, value in item.model_dump().items() if value is not None}
 
 

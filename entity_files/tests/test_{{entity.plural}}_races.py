@@ -1,7 +1,8 @@
 {%- set e = entity.name -%}
 {%- set soft = cookiecutter.soft_delete -%}
 {%- set tree = entity.tree_field -%}
-{%- set needs = entity.references | rejectattr("optional") | list -%}
+{#- Required references to entities of the domain (the built-in user is never deleted here). -#}
+{%- set needs = entity.entity_references | rejectattr("optional") | list -%}
 """Requests on {{ entity.plural | replace("_", " ") }} that race, as concurrent clients send them.
 
 Each test runs RACE_ROUNDS rounds (5 unless set) of requests sent at once on connections of

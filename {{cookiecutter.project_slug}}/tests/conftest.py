@@ -10,6 +10,9 @@ A SQLite file URL gets a fresh temporary file instead.
 {% if cookiecutter.pagination == "cursor" -%}
 import base64
 {% endif -%}
+{% if cookiecutter.auth == "users" -%}
+import os
+{% endif -%}
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -26,11 +29,27 @@ from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
+{%- if cookiecutter.auth == "users" %}
+
+# Before the app is imported, which reads them. Tokens need a key; a real one in the
+# environment wins. Argon2 at its lowest cost: the tests hash and check many passwords, and
+# what they check is the logic, not the cost (production keeps argon2-cffi's defaults).
+os.environ.setdefault("SECRET_KEY", "tests-only-key-" + "x" * 32)
+# The lifespan makes no first superuser from `.env` while the tests run: it would write to
+# DATABASE_URL, which the tests never touch.
+os.environ["FIRST_SUPERUSER_EMAIL"] = ""
+os.environ["PASSWORD_HASH_TIME_COST"] = "1"
+os.environ["PASSWORD_HASH_MEMORY_KIB"] = "64"
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.core.database import create_engine, engine, session_factory
 from {{ cookiecutter.package_name }}.core.settings import async_url, get_settings
 from {{ cookiecutter.package_name }}.core.tables import metadata
 from {{ cookiecutter.package_name }}.main import app
+{%- if cookiecutter.auth == "users" %}
+from {{ cookiecutter.package_name }}.users.models import User, UserCreate
+from {{ cookiecutter.package_name }}.users.service import create_user
+{%- endif %}
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ALEMBIC_INI = PROJECT_DIR / "alembic.ini"
@@ -142,11 +161,80 @@ async def connection(test_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
             await transaction.rollback()
 
 
+{%- if cookiecutter.auth == "users" %}
+
+
+# The password of every user the fixtures make.
+PASSWORD = "correct horse battery staple"
+USER_EMAIL = "user@example.com"
+SUPERUSER_EMAIL = "admin@example.com"
+
+
+async def make_user(email: str, superuser: bool = False, password: str = PASSWORD) -> User:
+    async with session_factory() as session:
+        data = UserCreate(email=email, password=password, is_superuser=superuser)
+        return await create_user(session, data)
+
+
+async def sign_in(client: AsyncClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    """Sign in as the API's clients do; the token pair."""
+    form = {"username": email, "password": password}
+    response = await client.post("/api/v1/auth/token", data=form)
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def client_of(email: str | None) -> AsyncIterator[AsyncClient]:
+    """A client of the app, signed in as the user with this email (None: anonymous)."""
+    transport = ASGITransport(app=app)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        if email is not None:
+            client.headers.update(bearer((await sign_in(client, email))["access_token"]))
+        yield client
+
+
+@pytest.fixture
+async def user(connection: AsyncConnection) -> User:
+    return await make_user(USER_EMAIL)
+
+
+@pytest.fixture
+async def superuser(connection: AsyncConnection) -> User:
+    return await make_user(SUPERUSER_EMAIL, superuser=True)
+
+
+@pytest.fixture
+async def anonymous_client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
+    async with client_of(None) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(user: User) -> AsyncIterator[AsyncClient]:
+    """Signed in as a user who is not a superuser: what most callers are."""
+    async with client_of(user.email) as client:
+        yield client
+
+
+@pytest.fixture
+async def superuser_client(superuser: User) -> AsyncIterator[AsyncClient]:
+    async with client_of(superuser.email) as client:
+        yield client
+{%- else %}
+
+
 @pytest.fixture
 async def client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app=app)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+{%- endif %}
 
 
 @pytest.fixture
@@ -159,9 +247,15 @@ async def racing_client(test_engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
         pytest.skip("races run on PostgreSQL: set TEST_DATABASE_URL")
     session_factory.configure(bind=test_engine)
     try:
+{%- if cookiecutter.auth == "users" %}
+        await make_user(USER_EMAIL)
+        async with client_of(USER_EMAIL) as client:
+            yield client
+{%- else %}
         transport = ASGITransport(app=app)
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+{%- endif %}
     finally:
         session_factory.configure(bind=engine)
         tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)

@@ -1,4 +1,4 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) -%}
 """Valid request bodies: one factory per entity. Add a required field here, and every test has it.
 
 `<entity>_body` builds a create body (making the rows a required reference needs), and
@@ -12,6 +12,16 @@ from httpx import AsyncClient
 
 import samples
 from conftest import create
+{%- if cookiecutter.auth == "users" %}
+
+
+async def new_user(client: AsyncClient) -> dict[str, Any]:
+    """A user for a reference to point at: the one signed in, whom every client has."""
+    response = await client.get("/api/v1/users/me")
+    assert response.status_code == 200, response.text
+    user: dict[str, Any] = response.json()
+    return user
+{%- endif %}
 
 {%- for entity in plan.entities %}
 {{ entity | entity_factory }}

@@ -1,4 +1,4 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) -%}
 {%- set texts = [] -%}
 {%- set jsons = [] -%}
 {%- for entity in plan.entities %}{% for f in entity.fields %}

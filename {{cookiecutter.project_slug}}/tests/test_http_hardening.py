@@ -1,4 +1,4 @@
-{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many) -%}
+{%- set plan = cookiecutter.entities | entity_plan(cookiecutter.many_to_many, cookiecutter.auth) -%}
 """What the service answers to browsers on other origins, forged hosts and oversized requests."""
 
 from httpx import AsyncClient

@@ -4,12 +4,16 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, {% if cookiecutter.auth == "users" %}Depends, {% endif %}FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from . import routers
+{%- if cookiecutter.auth == "users" %}
+from .auth.dependencies import UNAUTHORIZED, current_user
+from .auth.router import router as auth_router
+{%- endif %}
 from .core.access import AccessLog
 from .core.database import engine
 from .core.docs import docs_router
@@ -17,9 +21,15 @@ from .core.errors import register_error_handlers
 from .core.limits import HeaderLimits
 from .core.logs import configure_logging
 from .core.metrics import Metrics
+{%- if cookiecutter.auth == "users" %}
+from .core.security import dummy_hash, require_secret_key
+{%- endif %}
 from .core.settings import Settings, get_settings
 from .core.tracing import instrument
 from .health import router as health_router
+{%- if cookiecutter.auth == "users" %}
+from .users.first_superuser import create_first_superuser
+{%- endif %}
 
 API_PREFIX = "/api/v1"
 # Larger bodies get a 413 before they are read: a full bulk create is far below this.
@@ -40,6 +50,11 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # serves about 15% more list requests per second.
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD)
+{%- if cookiecutter.auth == "users" %}
+    # Made now, not by the first sign-in with an unknown email, which would take twice as long.
+    dummy_hash()
+    await create_first_superuser(get_settings())
+{%- endif %}
     yield
     # Close pooled connections cleanly when the server stops.
     await engine.dispose()
@@ -48,6 +63,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_format, settings.log_level)
+{%- if cookiecutter.auth == "users" %}
+    require_secret_key(settings)
+{%- endif %}
     app = FastAPI(
         title={{ cookiecutter.project_name | quoted }},
         description={{ cookiecutter.description | quoted }},
@@ -93,10 +111,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.docs_enabled:
         app.include_router(docs_router(app))
     app.include_router(health_router)
+{%- if cookiecutter.auth == "users" %}
+    # Signing in is the one part of the API open without a token.
+    app.include_router(auth_router, prefix=API_PREFIX)
+{%- endif %}
     # Every router routers.py imports, in its order: adding an entity adds a line there.
     for router in vars(routers).values():
         if isinstance(router, APIRouter):
+{%- if cookiecutter.auth == "users" %}
+            # Each of their routes needs an active user's access token (401 otherwise).
+            app.include_router(
+                router,
+                prefix=API_PREFIX,
+                dependencies=[Depends(current_user)],
+                responses=UNAUTHORIZED,
+            )
+{%- else %}
             app.include_router(router, prefix=API_PREFIX)
+{%- endif %}
     app.openapi_tags = tags(app)
     return app
 

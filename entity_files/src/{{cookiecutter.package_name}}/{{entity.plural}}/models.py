@@ -38,8 +38,8 @@
 {%- if "datetime" in types %}{% set _ = own.append(("..core.text", ["IsoDateTime"])) %}{% endif -%}
 {%- if entity.shown_fields | selectattr("type", "equalto", "decimal") | list %}{% set _ = own.append(("..core.tables", ["at_scale"])) %}{% set _ = third.append(("pydantic", ["field_validator"])) %}{% endif -%}
 {%- if uuid %}{% set _ = own.append(("..core.ids", ["new_id"])) %}{% elif refs %}{% set _ = own.append(("..core.ids", ["MAX_ID"])) %}{% endif -%}
-{%- for target in refs | map(attribute="target") | unique if target != entity.name -%}
-{%- set T = plan.entity(target) -%}
+{%- for f in refs | unique(attribute="target") if f.target != entity.name -%}
+{%- set T = plan.referenced(f) -%}
 {%- set _ = own.append(("..%s.models" % T.plural, [T.class_name, T.class_name ~ "Public"])) -%}
 {%- endfor -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: the table, and the models that cross the API boundary."""
@@ -57,13 +57,13 @@
 
 
 {{ (E ~ "Base") | class_line(["SQLModel"]) }}
-{%- for f in entity.shown_fields %}
+{%- for f in entity.base_fields %}
 {{ f.model_line(ID) }}
 {%- endfor %}
-{%- if not entity.shown_fields %}
+{%- if not entity.base_fields %}
     pass
 {%- endif %}
-{%- for f in entity.shown_fields if f.type == "decimal" %}
+{%- for f in entity.base_fields if f.type == "decimal" %}
 
 {{ f.as_stored_validator }}
 {%- endfor %}
@@ -98,6 +98,10 @@
 {%- for f in entity.hidden_fields %}
 {{ f.model_line(ID) }}
 {%- endfor %}
+{%- if entity.owner_field %}
+    # The user whose row it is: the caller on create, never in a request body (see service.py).
+{{ entity.owner_field.model_line(ID) }}
+{%- endif %}
     # Indexed: lists sort by them, and a cursor page seeks instead of sorting the table.
     # The server default serves rows that SQL inserts; the service sets both itself.
     created_at: AwareDatetime = Field(
@@ -114,7 +118,7 @@
     # it writes, so a change that another request made meanwhile is never overwritten.
     row_version: int = Field(default=1, sa_column_kwargs={"server_default": FIRST_VERSION})
 {%- for f in refs %}
-{%- set T = plan.entity(f.target) %}
+{%- set T = plan.referenced(f) %}
 {%- set kwargs = ['"lazy": "raise"'] %}
 {%- if f.target == entity.name %}{% set _ = kwargs.append('"remote_side": "%s.id"' % E) %}{% endif %}
 {%- if (refs | selectattr("target", "equalto", f.target) | list | length) > 1 %}{% set _ = kwargs.append('"foreign_keys": "[%s.%s]"' % (E, f.column)) %}{% endif %}
@@ -148,8 +152,10 @@
 
 {{ (E ~ "Update") | class_line(["SQLModel", "StorableInput"]) }}
     # Omitted fields stay as they are; `null` is refused where a value is required.
-{%- for f in entity.fields %}
+{%- for f in entity.update_fields %}
 {{ f.update_line(ID) }}
+{%- else %}
+    pass
 {%- endfor %}
 
 
@@ -160,6 +166,9 @@
 {%- endif %}
     {{ f.column }}: {{ "str | None" if f.optional else "str" }}
 {%- endfor %}
+{%- if entity.owner_field %}
+    {{ entity.owner_field.column }}: {{ ID }}
+{%- endif %}
     id: {{ ID }}
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -168,7 +177,7 @@
 
 {{ entity.read_model | class_line([E ~ "Public"]) }}
 {%- for f in refs %}
-{%- set T = plan.entity(f.target) %}
+{%- set T = plan.referenced(f) %}
     {{ f.name }}: {{ T.class_name }}Public{{ " | None" if f.optional else "" }}
 {%- endfor %}
 {%- endif %}

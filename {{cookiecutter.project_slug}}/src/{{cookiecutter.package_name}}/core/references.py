@@ -49,7 +49,13 @@ async def refuse_if_referenced(
     session: AsyncSession, model: type[SQLModel], row_id: Any, label: str
 ) -> None:
     """A 409 naming the rows whose required references (ON DELETE RESTRICT) still need this one."""
+{%- if cookiecutter.soft_delete %}
+    # A real delete (of a user, whose table keeps no deleted_at): the database refuses it while
+    # any row points at it, a soft-deleted one too (which a restore would bring back).
+    await _refuse_if_referenced(session, _table(model), [row_id], label, live_only=False)
+{%- else %}
     await _refuse_if_referenced(session, _table(model), [row_id], label)
+{%- endif %}
 {%- if cookiecutter.soft_delete %}
 
 
@@ -68,11 +74,20 @@ async def soft_delete(
     row_id: Any,
     label: str,
     versions: list[int] | None = None,
+{%- if cookiecutter.auth == "users" %}
+    visible: ColumnElement[bool] | None = None,
+) -> bool:
+    """Set `deleted_at` on a live row (whose `row_version` is one of `versions`, and that is
+    `visible` to the caller, when given), as a real delete would: refused (409) while live
+    rows still need it (RESTRICT), and the rows that reference it (CASCADE) go too, with the
+    same `deleted_at`, so that a restore finds them. False when no such live row exists.
+{%- else %}
 ) -> bool:
     """Set `deleted_at` on a live row (whose `row_version` is one of `versions`, when given),
     as a real delete would: refused (409) while live rows still need it (RESTRICT), and the
     rows that reference it (CASCADE) go too, with the same `deleted_at`, so that a restore
     finds them. False when no such live row exists.
+{%- endif %}
 
     References to it stay otherwise (a restore brings them back); reads do not show a
     deleted row.
@@ -83,6 +98,10 @@ async def soft_delete(
     matching: list[ColumnElement[bool]] = [table.c.id == row_id, table.c.deleted_at.is_(None)]
     if versions is not None:
         matching.append(table.c.row_version.in_(versions))
+{%- if cookiecutter.auth == "users" %}
+    if visible is not None:
+        matching.append(visible)
+{%- endif %}
     result = await session.exec(_deleting(table, deleted_at).where(*matching))
     if result.rowcount == 0:
         return False
@@ -92,9 +111,22 @@ async def soft_delete(
     return True
 
 
+{% if cookiecutter.auth == "users" -%}
+async def restore(
+    session: AsyncSession,
+    model: type[SQLModel],
+    row_id: Any,
+    label: str,
+    visible: ColumnElement[bool] | None = None,
+) -> bool:
+    """Bring back a deleted row and the rows its delete cascaded to (those that share its
+    `deleted_at`), and theirs in turn. False when no deleted row has this id (that is
+    `visible` to the caller, when given).
+{%- else -%}
 async def restore(session: AsyncSession, model: type[SQLModel], row_id: Any, label: str) -> bool:
     """Bring back a deleted row and the rows its delete cascaded to (those that share its
     `deleted_at`), and theirs in turn. False when no deleted row has this id.
+{%- endif %}
 
     Refused (409) when a row coming back needs (NOT NULL) a row that stays deleted: a live row
     must never point at a deleted one it needs, which every read would embed.
@@ -102,6 +134,10 @@ async def restore(session: AsyncSession, model: type[SQLModel], row_id: Any, lab
     table = _table(model)
     deleted = table.c.deleted_at
     query = select(deleted).where(table.c.id == row_id, deleted.is_not(None))
+{%- if cookiecutter.auth == "users" %}
+    if visible is not None:
+        query = query.where(visible)
+{%- endif %}
     deleted_at = (await session.exec(query)).first()
     if deleted_at is None:
         return False
@@ -192,14 +228,20 @@ def _counted(table: Table) -> dict[str, Any]:
 {%- endif %}
 
 
+{% if cookiecutter.soft_delete -%}
+async def _refuse_if_referenced(
+    session: AsyncSession, table: Table, ids: list[Any], label: str, live_only: bool = True
+) -> None:
+{%- else -%}
 async def _refuse_if_referenced(
     session: AsyncSession, table: Table, ids: list[Any], label: str
 ) -> None:
+{%- endif %}
     for key in _pointing_at(table, "RESTRICT"):
         referring = key.parent.table
         query = select(referring.c.id, key.parent).where(key.parent.in_(ids))
 {%- if cookiecutter.soft_delete %}
-        if "deleted_at" in referring.c:
+        if live_only and "deleted_at" in referring.c:
             query = query.where(referring.c.deleted_at.is_(None))
 {%- endif %}
         rows = (await session.exec(query.limit(SHOWN_REFERRERS))).all()

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import {% if cookiecutter.pagination == "cursor" %}SecretStr, {% endif %}field_validator
+from pydantic import {% if cookiecutter.pagination == "cursor" or cookiecutter.auth == "users" %}SecretStr, {% endif %}field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Hosting platforms hand out URLs without a driver (`postgres://`, `postgresql://`), which
@@ -57,6 +57,23 @@ class Settings(BaseSettings):
     # it is derived from DATABASE_URL, which every worker shares and whose password keeps it
     # secret; set it where the URL has no password, and change it to void all cursors out there.
     cursor_secret: SecretStr | None = None
+{%- endif %}
+{%- if cookiecutter.auth == "users" %}
+
+    # Signs access and refresh tokens (HS256): at least 32 random characters, the same for
+    # every worker and replica. The service refuses to start without one (core/security.py).
+    secret_key: SecretStr = SecretStr("")
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    # POST /auth/signup: anyone may make an account (never a superuser); off, it answers 404.
+    auth_signup: bool = False
+    # Made a superuser at start-up when no user has this email (main.py's lifespan).
+    first_superuser_email: str = ""
+    first_superuser_password: SecretStr = SecretStr("")
+    # Argon2's cost per password hash (argon2-cffi's defaults, RFC 9106's second choice):
+    # slow on purpose, to slow guessing from a stolen table. The tests lower it.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
 {%- endif %}
 
     # One JSON object per line, what log collectors parse; `text` reads better in a terminal.

@@ -3,6 +3,13 @@
 {%- set ID = "UUID" if cookiecutter.primary_key == "uuid" else "int" -%}
 {%- set soft = cookiecutter.soft_delete -%}
 {%- set AFTER = "str | None" if cookiecutter.pagination == "cursor" else "int" -%}
+{#- An owned side is seen only by its owner (and superusers): each query of it goes through its
+    service's `visible`, and the functions take the caller. -#}
+{%- set owned = left.is_owned or right.is_owned -%}
+{%- set CALLER = ["caller: User"] if owned else [] -%}
+{%- macro get_side(side) -%}
+{{ ("await %s_service.get_%s" % (side.name, side.name)) | call_line(["session", side.name ~ "_id"] + (["caller"] if side.is_owned else [])) }}
+{%- endmacro -%}
 """Queries of the {{ left.label }}-{{ right.label }} link: list either side's partners, link, unlink."""
 
 {% if ID == "UUID" -%}
@@ -15,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 {% set imports = [("...core.errors", ["is_unique_violation"]), ("...core.filters", ["filtered"]), ("...core.pagination", ["fetch_page"]), (".models", [L, right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
 {% if link.fields %}{% set _ = imports.append((".models", [L ~ "Data"])) %}{% endif -%}
+{% if owned %}{% set _ = imports.append(("...users.models", ["User"])) %}{% endif -%}
 {% for side in (left, right) -%}
 {% set _ = imports.append(("...%s.models" % side.plural, [side.class_name, side.class_name ~ "Query"])) -%}
 {% set _ = imports.append(("...%s" % side.plural, ["service as %s_service" % side.name])) -%}
@@ -25,9 +33,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- set ITEM = other.class_name ~ "Of" ~ this.class_name %}
 
 
-{{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: %sQuery" % O], "tuple[list[%s], %s]" % (ITEM, AFTER)) }}
+{{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: %sQuery" % O] + CALLER, "tuple[list[%s], %s]" % (ITEM, AFTER)) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
-{{ ("await %s_service.get_%s" % (this.name, this.name)) | call_line(["session", this.name ~ "_id"]) }}
+{{ get_side(this) }}
     statement = select({{ O }}).join({{ L }})
     # filter_by applies to the entity joined last: the link.
     statement = statement.filter_by({{ this.name }}_id={{ this.name }}_id)
@@ -37,6 +45,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- if soft %}
     # Links stay when a side is soft-deleted (they come back if it is restored), but are hidden.
     statement = statement.where(col({{ O }}.deleted_at).is_(None))
+{%- endif %}
+{%- if other.is_owned %}
+    statement = statement.where({{ other.name }}_service.visible(caller))
 {%- endif %}
     # Their own list's filters and sort keys. Sorting by one of their fields reads this side's
     # links first (the link table's key finds them), then sorts the rows they join.
@@ -62,10 +73,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- endfor %}
 
 
-{{ ("link_%s_%s" % (left.name, right.name)) | def_line(["session: AsyncSession", left.name ~ "_id: " ~ ID, right.name ~ "_id: " ~ ID] + (["data: %sData | None" % L] if link.fields else []), "None") }}
+{{ ("link_%s_%s" % (left.name, right.name)) | def_line(["session: AsyncSession", left.name ~ "_id: " ~ ID, right.name ~ "_id: " ~ ID] + (["data: %sData | None" % L] if link.fields else []) + CALLER, "None") }}
     """Link the two; linking them again changes nothing{% if link.fields %} but the fields given{% endif %} (PUT is idempotent)."""
-{{ ("await %s_service.get_%s" % (left.name, left.name)) | call_line(["session", left.name ~ "_id"]) }}
-{{ ("await %s_service.get_%s" % (right.name, right.name)) | call_line(["session", right.name ~ "_id"]) }}
+{{ get_side(left) }}
+{{ get_side(right) }}
     key = ({{ left.name }}_id, {{ right.name }}_id)
     link = await session.get({{ L }}, key)
     if link is not None:
@@ -91,10 +102,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
         await session.rollback()
 
 
-{{ ("unlink_%s_%s" % (left.name, right.name)) | def_line(["session: AsyncSession", left.name ~ "_id: " ~ ID, right.name ~ "_id: " ~ ID], "None") }}
+{{ ("unlink_%s_%s" % (left.name, right.name)) | def_line(["session: AsyncSession", left.name ~ "_id: " ~ ID, right.name ~ "_id: " ~ ID] + CALLER, "None") }}
     """Unlink the two; unlinking them again changes nothing (DELETE is idempotent)."""
-{{ ("await %s_service.get_%s" % (left.name, left.name)) | call_line(["session", left.name ~ "_id"]) }}
-{{ ("await %s_service.get_%s" % (right.name, right.name)) | call_line(["session", right.name ~ "_id"]) }}
+{{ get_side(left) }}
+{{ get_side(right) }}
     key = ({{ left.name }}_id, {{ right.name }}_id)
     link = await session.get({{ L }}, key)
     if link is not None:

@@ -1,0 +1,133 @@
+"""Signing in, refreshing and signing up: tokens issued, rotated and throttled."""
+
+import math
+from datetime import timedelta
+
+from fastapi import HTTPException, status
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..core.security import (
+    InvalidTokenError,
+    create_token,
+    decode_token,
+    dummy_hash,
+    new_token_id,
+    verify_password,
+)
+from ..core.settings import get_settings
+from ..core.tables import utc_now
+from ..users.models import User, UserCreate, UserSignup
+from ..users.service import create_user, find_user_by_email
+from .dependencies import unauthorized
+from .models import LoginFailure, RefreshToken, TokenPair
+
+# Failed sign-ins for one email within the window, after which it is refused (429).
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+async def sign_in(session: AsyncSession, email: str, password: str) -> TokenPair:
+    """A new token pair (a new family) for the right email and password."""
+    key = email.strip().lower()
+    await refuse_if_throttled(session, key)
+    user = await find_user_by_email(session, key)
+    # An unknown email is checked against a dummy hash: as slow as a wrong password.
+    matches = verify_password(password, user.hashed_password if user else dummy_hash())
+    now = utc_now()
+    # Rows the window or their lifetime left behind go as the same email or user comes back,
+    # so that neither table grows with anything but recent sign-ins.
+    if user is None or not matches or not user.is_active:
+        await session.exec(
+            delete(LoginFailure).where(
+                col(LoginFailure.email) == key, col(LoginFailure.failed_at) <= now - FAILURE_WINDOW
+            )
+        )
+        session.add(LoginFailure(email=key))
+        await session.commit()
+        raise unauthorized("Incorrect email or password")
+    await session.exec(delete(LoginFailure).where(col(LoginFailure.email) == key))
+    await session.exec(
+        delete(RefreshToken).where(
+            col(RefreshToken.user_id) == user.id, col(RefreshToken.expires_at) < now
+        )
+    )
+    pair = issue_tokens(session, user, family=new_token_id())
+    await session.commit()
+    return pair
+
+
+async def refuse_if_throttled(session: AsyncSession, key: str) -> None:
+    """429 while the email has MAX_FAILURES failures within the window, with the seconds
+    until the oldest of them leaves it."""
+    now = utc_now()
+    recent = (
+        select(LoginFailure.failed_at)
+        .where(col(LoginFailure.email) == key, col(LoginFailure.failed_at) > now - FAILURE_WINDOW)
+        .order_by(col(LoginFailure.failed_at).desc())
+        .limit(MAX_FAILURES)
+    )
+    times = (await session.exec(recent)).all()
+    if len(times) < MAX_FAILURES:
+        return
+    seconds = math.ceil((times[-1] + FAILURE_WINDOW - now).total_seconds())
+    raise HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        "Too many failed sign-ins for this email: try again later",
+        headers={"Retry-After": str(max(seconds, 1))},
+    )
+
+
+async def refresh(session: AsyncSession, token: str) -> TokenPair:
+    """A new pair for an unused refresh token, which is then used. A used one presented
+    again was copied: its whole family is deleted, and the request refused."""
+    try:
+        claims = decode_token(token, "refresh")
+    except InvalidTokenError:
+        raise unauthorized() from None
+    statement = select(RefreshToken).where(col(RefreshToken.token_id) == claims["jti"])
+    # Locked, so that of two requests with the same token exactly one refreshes.
+    stored = (await session.exec(statement.with_for_update())).first()
+    if stored is None:
+        raise unauthorized()
+    if stored.used_at is not None:
+        await session.exec(delete(RefreshToken).where(col(RefreshToken.family) == stored.family))
+        await session.commit()
+        raise unauthorized("Refresh token reused: every token of its sign-in is revoked")
+    user = await session.get(User, stored.user_id)
+    if user is None or not user.is_active or user.token_version != claims["ver"]:
+        raise unauthorized()
+    stored.used_at = utc_now()
+    pair = issue_tokens(session, user, family=stored.family)
+    await session.commit()
+    return pair
+
+
+async def sign_up(session: AsyncSession, data: UserSignup) -> User:
+    """A new active user who is not a superuser."""
+    return await create_user(session, UserCreate.model_validate(data.model_dump()))
+
+
+def issue_tokens(session: AsyncSession, user: User, family: str) -> TokenPair:
+    """An access token and a refresh token, whose row is added to the session (the caller commits)."""
+    settings = get_settings()
+    subject, version = str(user.id), user.token_version
+    access_lifetime = timedelta(minutes=settings.access_token_minutes)
+    refresh_lifetime = timedelta(days=settings.refresh_token_days)
+    access = create_token("access", subject, version, access_lifetime, new_token_id())
+    token_id = new_token_id()
+    refresh_token = create_token("refresh", subject, version, refresh_lifetime, token_id)
+    session.add(
+        RefreshToken(
+            token_id=token_id,
+            family=family,
+            user_id=user.id,
+            expires_at=utc_now() + refresh_lifetime,
+        )
+    )
+    return TokenPair(
+        access_token=access,
+        refresh_token=refresh_token,
+        expires_in=int(access_lifetime.total_seconds()),
+    )
