@@ -24,10 +24,11 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import add, hooks
+from . import add, hooks, project_tests
 from .answers import validate
 from .compare import QUIET, RenderError, render
 from .domain_file import DOMAIN_FILE, normalized
@@ -79,9 +80,10 @@ def main(argv: Sequence[str]) -> int:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     if plan.merge.conflicts:
+        count = len(plan.merge.conflicts)
         print(
             "ERROR: your edits and the change meet in "
-            f"{len(plan.merge.conflicts)} places, so nothing was written; resolve them (keep your edit "
+            f"{count} {'place' if count == 1 else 'places'}, so nothing was written; resolve them (keep your edit "
             "outside those lines, or make it after the sync), then sync again:",
             file=sys.stderr,
         )
@@ -94,6 +96,8 @@ def main(argv: Sequence[str]) -> int:
     apply(plan, project)
     if not plan.merge.written and not plan.merge.removed and plan.revision is None:
         return 0
+    if "pyproject.toml" in plan.merge.written and not refresh_dependencies(project):
+        return 1
     return add.run_tests(project)
 
 
@@ -183,8 +187,9 @@ def parse_choices(old: Plan, new: Plan, renames: Sequence[str], backfills: Seque
     filled: dict[str, dict[str, str]] = {}
     for text in backfills:
         entity, name, value = _entity_field(text, "--backfill")
-        new_field = _field(_entity(new, entity, text), name, text)
-        filled.setdefault(entity, {})[new_field.column] = backfill_default(new_field, value, text)
+        new_entity = _entity(new, entity, text)
+        new_field = _field(new_entity, name, text)
+        filled.setdefault(new_entity.table, {})[new_field.column] = backfill_literal(new_field, value, text)
     return Choices(renamed, filled, allow_drop)
 
 
@@ -192,7 +197,9 @@ def _entity_field(text: str, option: str) -> tuple[str, str, str]:
     target, separator, value = text.partition("=")
     entity, dot, name = target.partition(".")
     if not separator or not dot or not entity or not name:
-        raise AnswerError(f"{option} {text!r} is not ENTITY.FIELD=VALUE (for example {option} book.title=...)")
+        shape = "ENTITY.FIELD=NEW_NAME" if option == "--rename" else "ENTITY.FIELD=VALUE"
+        example = "book.title=heading" if option == "--rename" else "book.room=A1"
+        raise AnswerError(f"{option} {text!r} is not {shape} (for example {option} {example})")
     return normalise(entity), normalise(name), value.strip()
 
 
@@ -213,24 +220,32 @@ def _field(entity: Any, name: str, text: str) -> Any:
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
-def backfill_default(f: Any, value: str, text: str) -> str:
-    """The `server_default=` source that fills the rows there are with `value`."""
+def backfill_literal(f: Any, value: str, text: str) -> str:
+    """`value` as the SQL literal that fills the rows there are (a server default, or an UPDATE)."""
     kind = "uuid" if f.is_reference and value and not value.isdigit() else ("int" if f.is_reference else f.type)
     if kind in ("int", "bigint", "float", "decimal"):
         if not NUMBER.fullmatch(value):
             raise AnswerError(f"--backfill {text}: {f.name} is a number ({f.type}); give one, like =0")
-        return f'sa.text("{value}")'
+        low, high = f.minimum, f.maximum
+        if (low is not None and Decimal(value) < Decimal(str(low))) or (
+            high is not None and Decimal(value) > Decimal(str(high))
+        ):
+            limits = [f"at least {low}"] * (low is not None) + [f"at most {high}"] * (high is not None)
+            raise AnswerError(f"--backfill {text}: {f.name} is {' and '.join(limits)}; give such a value")
+        return value
     if kind == "bool":
         if value.lower() not in ("true", "false"):
             raise AnswerError(f"--backfill {text}: {f.name} is a bool; give true or false")
-        return f'sa.text("{value.lower()}")'
+        return value.lower()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     if kind == "enum" and value not in f.words:
         raise AnswerError(f"--backfill {text}: {value!r} is not one of {f.name}'s words ({'|'.join(f.words)})")
-    if not value and kind not in ("text",):
+    if not value.strip():
         raise AnswerError(f"--backfill {text}: give a value after '='")
-    return json.dumps(value, ensure_ascii=False)
+    if f.length is not None and len(value) > f.length:
+        raise AnswerError(f"--backfill {text}: {f.name} holds at most {f.length} characters")
+    return "'" + value.replace("'", "''") + "'"
 
 
 def render_answers(answers: Mapping[str, Any], output: Path) -> Path:
@@ -258,6 +273,17 @@ def migration_steps(
         up = diff(old, new, choices)
     except AnswerError as error:
         raise AnswerError(_explain(str(error), new_plan)) from None
+    unused = sorted(
+        f"{table}.{column}"
+        for table, columns in choices.backfills.items()
+        for column in columns
+        if f"{table}.{column}" not in up.backfilled
+    )
+    if unused:
+        raise AnswerError(
+            f"--backfill {unused[0]}: the sync needs no value there (a backfill fills a field that is new and "
+            "required with no default, or that becomes required); leave it out"
+        )
     if up.lost and not choices.allow_drop:
         raise AnswerError(
             f"the sync would drop {', '.join(up.lost)} and their data; if that is meant, add --allow-drop "
@@ -288,7 +314,9 @@ def _explain(message: str, plan: Plan) -> str:
 def _slug(up: Steps) -> str:
     words = [re.sub(r"[^a-z0-9]+", "_", line.split(":")[0].lower()).strip("_") for line in up.summary]
     slug = "sync_" + "_".join(words)
-    return slug[:60].rstrip("_")
+    if len(slug) > 60:  # cut between words, not inside one
+        slug = slug[:61].rsplit("_", 1)[0]
+    return slug
 
 
 # --- the code -------------------------------------------------------------------------------------
@@ -401,6 +429,21 @@ def apply(plan: SyncPlan, project: Path) -> None:
         context = data.setdefault("context", {}).setdefault("cookiecutter", {})
         context.update({k: v for k, v in plan.answers.items() if not k.startswith("_")})
         cruft.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def refresh_dependencies(project: Path) -> bool:
+    """pyproject.toml changed (a type or an option needs another package): lock again, so that CI's
+    `uv sync --locked` agrees, and install again, so that the tests run with what the code imports.
+    Return False when the install failed (the tests would only fail the same way)."""
+    uv = project_tests.find_uv()
+    where = str(project)
+    if (project / "uv.lock").exists():
+        hooks.lock(project, uv, where, relock=True)
+    if project_tests.turned_off(os.environ) or not project_tests.is_installed(project):
+        print(f"pyproject.toml changed: install the project again before you run it: cd {where} && make install")
+        return True
+    status = hooks.install(project, uv, where, f"Fix that, then: cd {where} && make install test")
+    return status == "installed"
 
 
 def _prune(project: Path, folder: Path) -> None:
