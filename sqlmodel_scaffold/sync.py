@@ -13,6 +13,7 @@ checkout of the template, with the Python that has cookiecutter.
 """
 
 import argparse
+import ast
 import difflib
 import importlib.util
 import json
@@ -28,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import add, hooks, project_tests
+from . import hooks, project_tests
 from .answers import validate
 from .compare import QUIET, RenderError, render
 from .domain_file import DOMAIN_FILE, normalized
@@ -58,6 +59,7 @@ class Merge:
 @dataclass
 class SyncPlan:
     answers: dict[str, Any]
+    domain: bool  # write domain.yaml too: the answers came from `add`, not from it
     merge: Merge
     revision_path: Path | None
     revision: str | None
@@ -79,6 +81,11 @@ def main(argv: Sequence[str]) -> int:
     except AnswerError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
+    return carry_out(plan, project, args.dry_run)
+
+
+def carry_out(plan: "SyncPlan", project: Path, dry_run: bool = False) -> int:
+    """Print the plan; unless it conflicts or is a dry run, write it, then run the project's tests."""
     if plan.merge.conflicts:
         count = len(plan.merge.conflicts)
         print(
@@ -90,7 +97,7 @@ def main(argv: Sequence[str]) -> int:
         print("\n".join(f"  conflict: {c}" for c in plan.merge.conflicts), file=sys.stderr)
         return 1
     report(plan, project)
-    if args.dry_run:
+    if dry_run:
         print("Dry run: nothing was written.")
         return 0
     apply(plan, project)
@@ -98,7 +105,22 @@ def main(argv: Sequence[str]) -> int:
         return 0
     if "pyproject.toml" in plan.merge.written and not refresh_dependencies(project):
         return 1
-    return add.run_tests(project)
+    return run_tests(project)
+
+
+def run_tests(project: Path) -> int:
+    """The project's linters and tests, as the hook runs them, unless turned off or not installed."""
+    if project_tests.turned_off(os.environ):
+        print(f"Tests skipped: {project_tests.RUN_TESTS_VARIABLE} is off.")
+        return 0
+    if not project_tests.is_installed(project):
+        print(f"The project is not installed, so its tests did not run: cd {project} && make install test")
+        return 0
+    passed, _ = hooks.run_tests(project)
+    if not passed:
+        return 1
+    print(f"Next: cd {project} && make migrate  (applies the new revision to DATABASE_URL)")
+    return 0
 
 
 def report(plan: SyncPlan, project: Path) -> None:
@@ -117,10 +139,18 @@ def report(plan: SyncPlan, project: Path) -> None:
         print("Nothing to do: the project is what domain.yaml says.")
 
 
-def prepare(project: Path, renames: Sequence[str], backfills: Sequence[str], allow_drop: bool) -> SyncPlan:
-    """Everything checked and computed; nothing written."""
-    applied = add.read_answers(project)
-    wanted = read_domain(project, applied)
+def prepare(
+    project: Path,
+    renames: Sequence[str],
+    backfills: Sequence[str],
+    allow_drop: bool,
+    given: Mapping[str, Any] | None = None,
+    name: tuple[str, str] | None = None,
+) -> SyncPlan:
+    """Everything checked and computed; nothing written. The answers wanted are domain.yaml's, or
+    `given` (add's), and the revision is named from its operations, or `name` (slug, message)."""
+    applied = read_answers(project)
+    wanted = read_domain(project, applied) if given is None else normalized(given)
     old_plan, new_plan = validate(applied), validate(wanted)
     for key in FIXED:
         if wanted[key] != applied[key]:
@@ -136,14 +166,65 @@ def prepare(project: Path, renames: Sequence[str], backfills: Sequence[str], all
         merge = merge_trees(project, base, theirs)
     revision_path, revision, text = None, None, None
     if up.changes:
-        head, number = add.revision_head(project)
+        head, number = revision_head(project)
         revision = f"{number:04d}"
-        slug = _slug(up)
+        slug, message = name or (_slug(up), "Sync with domain.yaml: " + "; ".join(up.summary) + ".")
         revision_path = VERSIONS / f"{revision}_{slug}.py"
-        message = "Sync with domain.yaml: " + "; ".join(up.summary) + "."
         text = revision_text(revision, head, message, old_schema, new_schema, up, down)
         merge.written[revision_path.as_posix()] = text
-    return SyncPlan(wanted, merge, revision_path, revision, up, down)
+    return SyncPlan(wanted, given is not None, merge, revision_path, revision, up, down)
+
+
+def read_answers(project_dir: Path) -> dict[str, Any]:
+    path = project_dir / REPLAY_FILE
+    try:
+        answers: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["cookiecutter"]
+    except FileNotFoundError:
+        raise AnswerError(
+            f"{project_dir} has no {REPLAY_FILE}: name the folder of a project this template generated"
+        ) from None
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise AnswerError(f"{path} is not a cookiecutter replay file ({error}); restore it from git") from None
+    return answers
+
+
+def revision_head(project_dir: Path) -> tuple[str, int]:
+    """The project's single head revision, and the number the next revision takes."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted((project_dir / VERSIONS).glob("*.py")):
+        found = _revision_ids(path)
+        if found:
+            revisions[found[0]] = found[1]
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        shown = ", ".join(sorted(heads)) or "none"
+        raise AnswerError(f"the migrations have {len(heads)} heads ({shown}); merge them (alembic merge heads) first")
+    numbers = [int(r) for r in revisions if r.isdigit()]
+    number = max(numbers, default=0) + 1
+    while f"{number:04d}" in revisions:
+        number += 1
+    return heads.pop(), number
+
+
+def _revision_ids(path: Path) -> tuple[str, str | None] | None:
+    """A migration's `revision` and `down_revision`, read without running it."""
+    values: dict[str, Any] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, value = node.target.id, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value = node.targets[0].id, node.value
+        else:
+            continue
+        if name in ("revision", "down_revision"):
+            try:
+                values[name] = ast.literal_eval(value)
+            except ValueError:
+                values[name] = None
+    if not isinstance(values.get("revision"), str):
+        return None
+    down = values.get("down_revision")
+    return values["revision"], down if isinstance(down, str) else None
 
 
 def read_domain(project: Path, applied: Mapping[str, Any]) -> dict[str, Any]:
@@ -422,7 +503,7 @@ def apply(plan: SyncPlan, project: Path) -> None:
         _prune(project, (project / path).parent)
     if plan.revision_path is not None:
         format_revision(project, project / plan.revision_path)
-    hooks.write_answers(plan.answers, project, domain=False)
+    hooks.write_answers(plan.answers, project, domain=plan.domain)
     cruft = project / CRUFT_FILE
     if cruft.is_file():
         data = json.loads(cruft.read_text(encoding="utf-8"))
