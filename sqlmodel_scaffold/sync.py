@@ -130,7 +130,10 @@ def report(plan: SyncPlan, project: Path) -> None:
     for path in merge.removed:
         print(f"  remove {path}")
     for path in merge.kept:
-        print(f"  keep {path} (its entity or pair is gone, and you edited it: delete it when you are done with it)")
+        print(
+            f"  keep {path} (its entity or pair is gone, and you edited it: it may import what is gone, which "
+            "mypy and the app refuse; delete it when you are done with it)"
+        )
     if plan.revision_path is not None:
         print(f"  revision {plan.revision_path.as_posix()}:")
         for line in plan.up.summary:
@@ -393,11 +396,19 @@ def _explain(message: str, plan: Plan) -> str:
 
 
 def _slug(up: Steps) -> str:
-    words = [re.sub(r"[^a-z0-9]+", "_", line.split(":")[0].lower()).strip("_") for line in up.summary]
-    slug = "sync_" + "_".join(words)
-    if len(slug) > 60:  # cut between words, not inside one
-        slug = slug[:61].rsplit("_", 1)[0]
-    return slug
+    """`sync_pet_add_chip`, `sync_create_visit`: each table with its first change, as a file name."""
+    words = []
+    for line in up.summary:
+        what, _, changes = line.partition(": ")
+        what = what.replace(" table ", " ").replace("alter ", "")
+        first = changes.split(", ")[0] if changes and not changes[0].isdigit() else ""
+        words.append(re.sub(r"[^a-z0-9]+", "_", f"{what} {first}".lower()).strip("_"))
+    slug = "sync_" + words[0]
+    for part in words[1:]:  # whole tables' parts, as many as fit
+        if len(slug) + 1 + len(part) > 60:
+            break
+        slug += "_" + part
+    return slug if len(slug) <= 60 else slug[:61].rsplit("_", 1)[0]
 
 
 # --- the code -------------------------------------------------------------------------------------

@@ -286,6 +286,10 @@ def test_sync_keeps_rows_and_edits_renames_and_backfills(tmp_path: Path) -> None
     context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
     assert context == {**recorded, "_template": "x"}  # cruft update sees the new answers
     assert "rename name to full_name" in done.stdout
+    # The revision is named after its changes, cut between tables' parts.
+    assert (
+        project / "migrations" / "versions" / "0002_sync_author_rename_name_to_full_name_book_add_room.py"
+    ).is_file()
     assert models.read_text().endswith(USER_LINE)  # the user's line, in a file the change rewrote
     assert "room" in models.read_text() and "room" not in before["src/library_desk/books/models.py"].decode()
     migrate(project, url)
