@@ -332,6 +332,7 @@ def test_an_edit_on_the_changed_lines_is_a_conflict_that_writes_nothing(tmp_path
     done = sync(project)
     assert done.returncode == 1
     assert f"conflict: src/library_desk/books/models.py: line {line}" in done.stderr, done.stderr
+    assert done.stderr.startswith("ERROR: your edits and the change meet in 1 place, so"), done.stderr
     assert snapshot(project) == after_edit  # nothing written: not the code, not the answers, no revision
     assert {k for k in after_edit if before.get(k) != after_edit[k]} == {DOMAIN_FILE}
 
@@ -473,3 +474,14 @@ def test_a_sync_that_changes_pyproject_locks_and_installs_again(
     edit_domain(project, {"entities": CLINIC.replace("phone: str(20)?", "email: email?").replace("age: int?", "age: bigint?")})  # fmt: skip
     assert scaffold_sync.main([str(project)]) == 0, capsys.readouterr()
     assert ["/usr/bin/uv", "lock"] not in ran and ["/usr/bin/uv", "sync"] not in ran and ran
+
+
+@pytest.mark.parametrize(
+    ("option", "shape"), [("--rename", "ENTITY.FIELD=NEW_NAME"), ("--backfill", "ENTITY.FIELD=VALUE")]
+)
+def test_a_choice_without_its_shape_names_the_shape_of_its_own_option(option: str, shape: str) -> None:
+    from sqlmodel_scaffold import sync as scaffold_sync
+    from sqlmodel_scaffold.errors import AnswerError
+
+    with pytest.raises(AnswerError, match=f"^{option} 'book' is not {shape} "):
+        scaffold_sync._entity_field("book", option)
