@@ -33,7 +33,7 @@ from . import hooks, project_tests
 from .answers import validate
 from .compare import QUIET, RenderError, render
 from .domain_file import DOMAIN_FILE, normalized
-from .entities import Plan
+from .entities import Entity, Link, Plan
 from .errors import AnswerError
 from .naming import normalise
 from .render import VERSIONS
@@ -288,16 +288,18 @@ def _entity_field(text: str, option: str) -> tuple[str, str, str]:
 
 
 def _entity(plan: Plan, name: str, text: str) -> Any:
-    try:
-        return plan.entity(name)
-    except StopIteration:
-        raise AnswerError(f"{text!r}: there is no entity {name!r} on both sides of the sync") from None
+    """The entity `name` names, or the pair, by its link table (`vet_pet_link`) or package (`vet_pet`)."""
+    named: dict[str, Any] = {link.table: link for link in plan.links} | {link.package: link for link in plan.links}
+    named |= {entity.name: entity for entity in plan.entities}
+    if name not in named:
+        raise AnswerError(f"{text!r}: there is no entity or pair {name!r} on both sides of the sync")
+    return named[name]
 
 
 def _field(entity: Any, name: str, text: str) -> Any:
     found = next((f for f in entity.fields if f.name == name), None)
     if found is None:
-        raise AnswerError(f"{text!r}: entity {entity.name!r} has no field {name!r} there")
+        raise AnswerError(f"{text!r}: {entity.table} has no field {name!r} there")
     return found
 
 
@@ -381,16 +383,13 @@ def migration_steps(
 def _explain(message: str, plan: Plan) -> str:
     if message.startswith("NEEDS_BACKFILL "):
         table, column = message.split()[1].split(".")
-        entity = next((e for e in plan.entities if e.table == table), None)
-        f = next((f for f in entity.fields if f.column == column), None) if entity else None
-        if f is None:  # a link's field: --backfill names entities only
-            return (
-                f"{table}.{column} is new and required with no default, so the rows there are need a value: "
-                f"give it '= default' or '?' in {DOMAIN_FILE}"
-            )
+        owners: list[Entity | Link] = [*plan.entities, *plan.links]
+        owner = next((o for o in owners if o.table == table), None)
+        f = next((f for f in owner.fields if f.column == column), None) if owner else None
+        name = f.name if f else column
         return (
-            f"{table}.{f.name} is new and required with no default, so the rows there are need a value: "
-            f"add --backfill {table}.{f.name}=VALUE (or give it '= default' or '?' in {DOMAIN_FILE})"
+            f"{table}.{name} is new and required with no default, so the rows there are need a value: "
+            f"add --backfill {table}.{name}=VALUE (or give it '= default' or '?' in {DOMAIN_FILE})"
         )
     return message
 

@@ -485,3 +485,20 @@ def test_a_choice_without_its_shape_names_the_shape_of_its_own_option(option: st
 
     with pytest.raises(AnswerError, match=f"^{option} 'book' is not {shape} "):
         scaffold_sync._entity_field("book", option)
+
+
+def test_a_link_field_takes_rename_and_backfill_too(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Clinic", entities="vet { name: str(80) }; pet { name: str(40) }",
+                     many_to_many="vet+pet { since: date? }", database="sqlite")  # fmt: skip
+    url = f"sqlite+aiosqlite:///{tmp_path / 'clinic.db'}"
+    migrate(project, url)
+    execute(url, "INSERT INTO vet (name) VALUES ('Who')", "INSERT INTO pet (name) VALUES ('Rex'), ('Tom')",
+            "INSERT INTO vet_pet_link (vet_id, pet_id, since) VALUES (1, 1, '2020-05-06'), (1, 2, NULL)")  # fmt: skip
+    edit_domain(project, {"many_to_many": "vet+pet { started_on: date }"})
+    done = sync(project, "--rename", "vet_pet.since=started_on", "--backfill", "vet_pet_link.started_on=2024-01-02")
+    assert done.returncode == 0, done.stdout + done.stderr
+    migrate(project, url)
+    assert execute(url, "SELECT pet_id, started_on FROM vet_pet_link ORDER BY pet_id") == [
+        (1, "2020-05-06"),
+        (2, "2024-01-02"),
+    ]
