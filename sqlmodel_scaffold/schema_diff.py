@@ -528,11 +528,17 @@ def _index_columns(index: Part, quoted: bool = True) -> list[str]:
 
 HELPERS = """
 
+def refuse(problem: str) -> NoReturn:
+    \"\"\"Stop before any change: one line, no traceback, since the rows, not the code, must change
+    (the transaction, if any, rolls back).\"\"\"
+    raise SystemExit(f"ERROR: {problem}, then migrate again (nothing was changed)")
+
+
 def refuse_rows(table: str, condition: str, problem: str) -> None:
     \"\"\"Stop before any change when rows break a rule the new schema holds them to.\"\"\"
     count = op.get_bind().execute(sa.text(f'SELECT count(*) FROM "{table}" WHERE {condition}')).scalar_one()
     if count:
-        raise RuntimeError(f"{count} rows of {table} {problem}, then migrate again (nothing was changed)")
+        refuse(f"{count} rows of {table} {problem}")
 
 
 def fill_nulls(table: str, column: str, value: str) -> None:
@@ -563,13 +569,16 @@ def refuse_unconvertible(table: str, column: str, type_: sa.types.TypeEngine[Any
         converts = f"pg_temp.sync_converts({source}, '{target}')"
     else:
         converts = f'{sa.cast(sa.column(column), type_).compile(dialect=bind.dialect)} = "{column}"'
+        source = f'"{column}"'
+    if target.startswith("VARCHAR("):  # PostgreSQL's cast would cut a longer text, SQLite's keep it
+        converts += f" AND length({source}) <= {target[len('VARCHAR(') : -1]}"
     count = bind.execute(
         sa.text(f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL AND NOT ({converts})')
     ).scalar_one()
     if count:
-        raise RuntimeError(
+        refuse(
             f"{count} rows of {table} hold {column} values that do not convert to {target}: change or clear them "
-            "(or keep the old type), then migrate again (nothing was changed)"
+            "(or keep the old type)"
         )
 
 
@@ -577,10 +586,7 @@ def refuse_duplicates(table: str, index: str, groups: str) -> None:
     \"\"\"Stop before any change when rows hold values a new unique index refuses.\"\"\"
     count = op.get_bind().execute(sa.text(f"SELECT count(*) FROM ({groups}) AS duplicates")).scalar_one()
     if count:
-        raise RuntimeError(
-            f"{count} values repeat in {table}, which {index} makes unique: fix them, then migrate again "
-            "(nothing was changed)"
-        )
+        refuse(f"{count} values repeat in {table}, which {index} makes unique: fix them")
 """
 
 
@@ -594,7 +600,7 @@ def revision_text(
         f'"""{message}\n\nRevision ID: {revision}\nRevises: {down_revision}\n"""',
         "",
         "from collections.abc import Sequence",
-        "from typing import Any",
+        "from typing import Any, NoReturn",
         "",
         "import sqlalchemy as sa",
         "from alembic import op",
