@@ -275,18 +275,16 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
                 fills.append(f'fill_nulls("{table}", "{was}", {_q(backfills[c])})')
                 steps.backfilled.append(f"{table}.{c}")
             else:
-                fix = (
-                    "set it in them"
-                    if choices.lenient
-                    else (f"set it in them, or undo this sync and sync again with --backfill {table}.{c}=VALUE")
-                )
+                fix = "set it in them"
+                if not choices.lenient:
+                    fix += f", or undo this sync and sync again with --backfill {table}.{c}=VALUE"
                 problem = f"have no {c}, which becomes required: {fix}"
                 steps.checks.append(f'refuse_rows("{table}", {_q(_quote(was) + " IS NULL")}, {_q(problem)})')
-        if _family(before) != _family(after) and _postgresql_type(after) not in (None, "JSONB"):
-            source = _cast_source(was, _family(before), _postgresql_type(after) or "")
+        target = _postgresql_type(after)
+        if _family(before) != _family(after) and target not in (None, "JSONB"):  # anything becomes JSON
+            source = _cast_source(was, _family(before), target or "")
             steps.checks.append(
-                f'refuse_unconvertible("{table}", "{was}", {ast.unparse(after.arg(1))}, '
-                f'{_q(source)}, "{_postgresql_type(after)}")'
+                f'refuse_unconvertible("{table}", "{was}", {ast.unparse(after.arg(1))}, {_q(source)}, "{target}")'
             )
         words = _enum_words(after)
         if words is not None and _type_key(before) != _type_key(after):
