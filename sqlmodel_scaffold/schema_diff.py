@@ -289,7 +289,10 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
         words = _enum_words(after)
         if words is not None and _type_key(before) != _type_key(after):
             listed = ", ".join(f"'{w}'" for w in words)
-            condition, problem = f"{_quote(was)} NOT IN ({listed})", f"break {c} in ({', '.join(words)})"
+            # A column of another type (a float becoming an enum) is compared as text: PostgreSQL
+            # refuses to compare a number with a word.
+            value = _quote(was) if _family(before) == "String" else f"CAST({_quote(was)} AS TEXT)"
+            condition, problem = f"{value} NOT IN ({listed})", f"break {c} in ({', '.join(words)})"
             steps.checks.append(f'refuse_rows("{table}", {_q(condition)}, {_q(problem)})')
     if "deleted_at" in removed and "deleted_at" in old.columns:
         # Soft delete turned off: the deleted rows would be live again, their unique values too.
