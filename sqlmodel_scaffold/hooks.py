@@ -151,14 +151,22 @@ def write_answers(answers: Mapping[str, Any], project_dir: Path, domain: bool = 
 
 def install_and_test(project_dir: Path, uv: str | None, where: str | None = None) -> tuple[str, str]:
     """Install, then run the tests; return "passed", "failed" or "not installed", and pytest's counts."""
-    where = where or project_dir.name
+    status = install(project_dir, uv, where or project_dir.name, KEEP_HINT)
+    if status != "installed":
+        return status, ""
+    passed, counts = run_tests(project_dir, KEEP_HINT)
+    return "passed" if passed else "failed", counts
+
+
+def install(project_dir: Path, uv: str | None, where: str, hint: str = "") -> str:
+    """Install the project into its .venv; return "installed", "failed" or "not installed" (no index)."""
     if not uv and sys.version_info < project_tests.PROJECT_PYTHON:
         print(
             f"WARNING: the project needs Python 3.11+ and cookiecutter runs on {sys.version.split()[0]}, "
             f"so it was not installed. Install uv (it finds or fetches a Python), then: cd {where} && make install test",
             file=sys.stderr,
         )
-        return "not installed", ""
+        return "not installed"
     for label, command in project_tests.install_steps(project_dir, uv):
         result = project_tests.run(command, project_dir, project_tests.INSTALL_TIMEOUT)
         _report(label, result.seconds, "ok" if result.ok else "failed")
@@ -171,14 +179,10 @@ def install_and_test(project_dir: Path, uv: str | None, where: str | None = None
                 f"When you are online: cd {where} && make install test",
                 file=sys.stderr,
             )
-            return "not installed", ""
-        print(
-            f"ERROR: installing the project failed:\n{project_tests.tail(result.output)}\n{KEEP_HINT}", file=sys.stderr
-        )
-        return "failed", ""
-
-    passed, counts = run_tests(project_dir, KEEP_HINT)
-    return "passed" if passed else "failed", counts
+            return "not installed"
+        print(f"ERROR: installing the project failed:\n{project_tests.tail(result.output)}\n{hint}", file=sys.stderr)
+        return "failed"
+    return "installed"
 
 
 def run_tests(project_dir: Path, hint: str = "") -> tuple[bool, str]:
@@ -207,12 +211,13 @@ def run_tests(project_dir: Path, hint: str = "") -> tuple[bool, str]:
     return not failures, counts
 
 
-def lock(project_dir: Path, uv: str | None, where: str) -> bool:
-    """Write uv.lock unless `uv sync` did; without uv on PATH, install uv into the project's .venv first.
+def lock(project_dir: Path, uv: str | None, where: str, relock: bool = False) -> bool:
+    """Write uv.lock unless `uv sync` did (or again, with `relock`: `sync` changed pyproject.toml);
+    without uv on PATH, install uv into the project's .venv first.
 
     A failure is a warning: the project works without the lock, until CI runs `uv sync --locked`.
     """
-    if (project_dir / "uv.lock").exists():
+    if (project_dir / "uv.lock").exists() and not relock:
         return True
     if not uv:
         for label, command in project_tests.uv_install_steps(project_dir):
@@ -223,6 +228,9 @@ def lock(project_dir: Path, uv: str | None, where: str) -> bool:
                 return False
         uv = str(project_tests.venv_uv(project_dir))
     result = project_tests.run([uv, "lock"], project_dir, project_tests.INSTALL_TIMEOUT)
+    if not result.ok and project_tests.is_certificate_error(result.output):
+        # uv trusts its own roots; a proxy's or a company's certificate is in the system's store.
+        result = project_tests.run([uv, "lock", "--native-tls"], project_dir, project_tests.INSTALL_TIMEOUT)
     _report("lock (uv lock)", result.seconds, "ok" if result.ok else "failed")
     if not result.ok:
         _no_lock(result, where)

@@ -24,6 +24,8 @@ NETWORK_ERROR = re.compile(
     r"|no matching distribution found|from versions: none|proxyerror",
     re.IGNORECASE,
 )
+# What uv prints when it does not trust the index's certificate (uv's own roots, not the system's).
+CERTIFICATE_ERROR = re.compile(r"UnknownIssuer|invalid peer certificate|certificate verify failed", re.IGNORECASE)
 PYTEST_COUNTS = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s", re.MULTILINE)
 PROJECT_PYTHON = (3, 11)
 
@@ -126,6 +128,10 @@ def _text(stream: bytes | str | None) -> str:
 
 def is_network_error(output: str) -> bool:
     return bool(NETWORK_ERROR.search(output))
+
+
+def is_certificate_error(output: str) -> bool:
+    return bool(CERTIFICATE_ERROR.search(output))
 
 
 def test_counts(output: str) -> str:

@@ -2,8 +2,7 @@
 
 The project lists its routers in `routers.py` and its tables in `models.py`, one import line
 each, and keeps one factory per entity in `tests/factories.py`, so that adding an entity or a
-link (`python -m sqlmodel_scaffold.add`) only adds lines and blocks. The project templates and
-the `add` command both take them from here.
+link (`add`, `sync`) only adds lines and blocks, which merge cleanly with a user's edits.
 """
 
 from functools import cache

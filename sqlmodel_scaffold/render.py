@@ -52,19 +52,12 @@ def render_revision(answers: Mapping[str, Any], plan: Plan, revision: Revision, 
     return target
 
 
-def render_entity_files(
-    answers: Mapping[str, Any],
-    plan: Plan,
-    project_dir: Path,
-    entities: tuple[Entity, ...] | None = None,
-    links: tuple[Link, ...] | None = None,
-) -> list[Path]:
-    """Render entity_files/ once for each entity and link_files/ once for each link (by default,
-    all of the plan's); return the files written."""
+def render_entity_files(answers: Mapping[str, Any], plan: Plan, project_dir: Path) -> list[Path]:
+    """Render entity_files/ once for each entity and link_files/ once for each link; return the files written."""
     written = []
-    for entity in plan.entities if entities is None else entities:
+    for entity in plan.entities:
         written += _render(ENTITY_FILES, {"cookiecutter": answers, "plan": plan, "entity": entity}, project_dir)
-    for link in plan.links if links is None else links:
+    for link in plan.links:
         written += _render(LINK_FILES, {"cookiecutter": answers, "plan": plan, "link": link}, project_dir)
     return written
 
@@ -74,20 +67,6 @@ def render_auth_files(answers: Mapping[str, Any], plan: Plan, project_dir: Path)
     if answers["auth"] != "users":
         return []
     return _render(AUTH_FILES, {"cookiecutter": answers, "plan": plan}, project_dir)
-
-
-def entity_file_paths(answers: Mapping[str, Any], plan: Plan, entity: Entity) -> list[Path]:
-    """Where entity_files/ would write this entity's files, relative to the project."""
-    return _paths(ENTITY_FILES, {"cookiecutter": answers, "plan": plan, "entity": entity})
-
-
-def link_file_paths(answers: Mapping[str, Any], plan: Plan, link: Link) -> list[Path]:
-    return _paths(LINK_FILES, {"cookiecutter": answers, "plan": plan, "link": link})
-
-
-def _paths(folder: Path, context: Mapping[str, Any]) -> list[Path]:
-    env = _environment(folder)
-    return [path for _, path in _named(env, folder, context)]
 
 
 def _named(env: Environment, folder: Path, context: Mapping[str, Any]) -> list[tuple[str, Path]]:

@@ -10,8 +10,9 @@ becomes operations: new tables exactly as the new `0001` creates them, dropped t
 changed table a batch block (a table copy on SQLite, plain ALTERs on PostgreSQL) that drops the
 parts that go, renames, drops, adds and alters columns, and creates the parts that come.
 
-What rows could break (a new or changed CHECK, NOT NULL, a new unique index) is counted first,
-before anything changes: the upgrade then stops with one message naming the rule and the count.
+What rows could break (a new or changed CHECK, NOT NULL, a new unique index, values a new type
+cannot hold, deleted rows that soft delete turned off would revive) is counted first, before
+anything changes: the upgrade then stops with one message naming the rule, the count and the fix.
 """
 
 import ast
@@ -161,9 +162,9 @@ class Choices:
     """What a diff cannot know, from the command line: `--rename`, `--backfill`, `--allow-drop`."""
 
     renames: Mapping[str, Mapping[str, str]]  # table -> old column -> new column
-    backfills: Mapping[str, Mapping[str, str]]  # table -> column -> server default source
+    backfills: Mapping[str, Mapping[str, str]]  # table -> column -> SQL literal
     allow_drop: bool = False
-    lenient: bool = False  # a downgrade: a required column comes back nullable, then NOT NULL
+    lenient: bool = False  # a downgrade: a required column may come back when no rows need a value
 
 
 @dataclass
@@ -173,6 +174,7 @@ class Steps:
     checks: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # columns and tables it drops
+    backfilled: list[str] = field(default_factory=list)  # "table.column" a backfill fills
     summary: list[str] = field(default_factory=list)  # one line per table touched, for the plan
 
 
@@ -263,18 +265,42 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
         if as_before(part.key_of(part.arg(0))) in renamed_only or _mentions(part, added + retyped):
             continue  # a new column holds no rows yet; a retyped one is checked by its cast and the CHECK itself
         condition = as_before(ast.unparse(part.arg(0)))
-        steps.checks.append(f'refuse_rows("{table}", "{part.name}", "NOT (" + {condition} + ")")')
+        steps.checks.append(f'refuse_rows("{table}", "NOT (" + {condition} + ")", "break {part.name}")')
+    fills: list[str] = []
     for c in kept:
         before, after = old.columns[back.get(c, c)], new.columns[c]
         was = back.get(c, c)
         if _nullable(before) and not _nullable(after):
-            steps.checks.append(f'refuse_rows("{table}", "{c} NOT NULL", {_q(_quote(was) + " IS NULL")})')
+            if c in backfills:
+                fills.append(f'fill_nulls("{table}", "{was}", {_q(backfills[c])})')
+                steps.backfilled.append(f"{table}.{c}")
+            else:
+                fix = "set it in them"
+                if not choices.lenient:
+                    fix += f", or undo this sync and sync again with --backfill {table}.{c}=VALUE"
+                problem = f"have no {c}, which becomes required: {fix}"
+                steps.checks.append(f'refuse_rows("{table}", {_q(_quote(was) + " IS NULL")}, {_q(problem)})')
+        target = _postgresql_type(after)
+        if _family(before) != _family(after) and target not in (None, "JSONB"):  # anything becomes JSON
+            source = _cast_source(was, _family(before), target or "")
+            steps.checks.append(
+                f'refuse_unconvertible("{table}", "{was}", {ast.unparse(after.arg(1))}, {_q(source)}, "{target}")'
+            )
         words = _enum_words(after)
         if words is not None and _type_key(before) != _type_key(after):
             listed = ", ".join(f"'{w}'" for w in words)
-            steps.checks.append(
-                f'refuse_rows("{table}", "{c} in ({", ".join(words)})", {_q(f"{_quote(was)} NOT IN ({listed})")})'
-            )
+            # A column of another type (a float becoming an enum) is compared as text: PostgreSQL
+            # refuses to compare a number with a word.
+            value = _quote(was) if _family(before) == "String" else f"CAST({_quote(was)} AS TEXT)"
+            condition, problem = f"{value} NOT IN ({listed})", f"break {c} in ({', '.join(words)})"
+            steps.checks.append(f'refuse_rows("{table}", {_q(condition)}, {_q(problem)})')
+    if "deleted_at" in removed and "deleted_at" in old.columns:
+        # Soft delete turned off: the deleted rows would be live again, their unique values too.
+        problem = (
+            "are deleted, and soft delete off would bring them back: restore them, or delete them for good "
+            f"(DELETE FROM {table} WHERE deleted_at IS NOT NULL)"
+        )
+        steps.checks.append(f'refuse_rows("{table}", "deleted_at IS NOT NULL", {_q(problem)})')
     unique_before = {tuple(_index_columns(p)) for p in old.indexes.values() if p.keyword("unique") is not None}
     for part in created_indexes:
         earlier = old.indexes.get(part.name)
@@ -288,6 +314,7 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
         sql = f'SELECT 1 FROM "{table}"{where} GROUP BY {", ".join(columns)} HAVING count(*) > 1'
         steps.checks.append(f'refuse_duplicates("{table}", "{part.name}", {_q(sql)})')
 
+    steps.changes += fills
     for part in dropped_indexes:
         steps.changes.append(f'op.drop_index(op.f("{part.name}"), table_name="{table}")')
     batch: list[str] = []
@@ -311,15 +338,19 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
         column = new.columns[c]
         if not _nullable(column) and column.keyword("server_default") is None:
             if c not in backfills and choices.lenient:
-                nullable = column.source.replace("nullable=False", "nullable=True")
-                batch.append(f"batch_op.add_column({nullable})")
-                later.append(
-                    f'batch_op.alter_column("{c}", existing_type={ast.unparse(column.arg(1))}, nullable=False)'
+                # A downgrade brings back a column the upgrade dropped, with its values gone:
+                # there is no value for the rows there are, so it refuses when there are any.
+                problem = (
+                    f"would need a value for {c}, which the downgrade brings back required with its values "
+                    "gone: delete them, or add the column back by hand"
                 )
+                steps.checks.append(f'refuse_rows("{table}", "1 = 1", "{problem}")')
+                batch.append(f"batch_op.add_column({column.source})")
                 continue
             if c not in backfills:
                 raise AnswerError(f"NEEDS_BACKFILL {table}.{c}")
-            source = column.source[:-1].rstrip().rstrip(",") + f", server_default={backfills[c]})"
+            steps.backfilled.append(f"{table}.{c}")
+            source = column.source[:-1].rstrip().rstrip(",") + f", server_default=sa.text({_q(backfills[c])}))"
             batch.append(f"batch_op.add_column({source})")
             later.append(
                 f'batch_op.alter_column("{c}", existing_type={ast.unparse(column.arg(1))}, '
@@ -334,7 +365,7 @@ def _alter(old: Table, new: Table, choices: Choices, steps: Steps) -> None:
             args.append(f"type_={ast.unparse(after.arg(1))}")
             cast = _postgresql_type(after)
             if _family(before) != _family(after) and cast:
-                # PostgreSQL converts the values only when told how (SQLite keeps them as they are).
+                # PostgreSQL converts the values only when told how (SQLite CASTs them in its table copy).
                 args.append(f"postgresql_using={_q(_using(c, _family(before), cast))}")
         if _nullable(before) != _nullable(after):
             args.append(f"nullable={_nullable(after)}")
@@ -435,17 +466,22 @@ NUMBERS = {"Integer", "BigInteger", "Float", "Numeric", "Boolean"}
 
 
 def _using(column: str, family: str, target: str) -> str:
-    """How PostgreSQL converts the values: directly between numbers, through text otherwise
-    (uuid, dates and JSON have no direct cast to most types)."""
+    """How PostgreSQL converts the values (the `USING` of ALTER COLUMN ... TYPE)."""
     if target == "JSONB":
         return f"to_jsonb({_quote(column)})"
+    return f"{_cast_source(column, family, target)}::{target}"
+
+
+def _cast_source(column: str, family: str, target: str) -> str:
+    """What PostgreSQL casts to the new type: the value itself between numbers, its text otherwise
+    (uuid, dates and JSON have no direct cast to most types)."""
     if family == "with_variant":
-        return f"({_quote(column)} #>> '{{}}')::{target}"
+        return f"({_quote(column)} #>> '{{}}')"
     kind = target.split("(")[0]
     numbers = family in NUMBERS - {"Boolean"} and kind in ("INTEGER", "BIGINT", "FLOAT", "NUMERIC")
     if numbers or (family, kind) in (("Boolean", "INTEGER"), ("Integer", "BOOLEAN")):
-        return f"{_quote(column)}::{target}"
-    return f"{_quote(column)}::text::{target}"
+        return _quote(column)
+    return f"{_quote(column)}::text"
 
 
 def _enum_words(column: Part) -> list[str] | None:
@@ -493,12 +529,57 @@ def _index_columns(index: Part, quoted: bool = True) -> list[str]:
 
 HELPERS = """
 
-def refuse_rows(table: str, rule: str, condition: str) -> None:
+def refuse(problem: str) -> NoReturn:
+    \"\"\"Stop before any change: one line, no traceback, since the rows, not the code, must change
+    (the transaction, if any, rolls back).\"\"\"
+    raise SystemExit(f"ERROR: {problem}, then migrate again (nothing was changed)")
+
+
+def refuse_rows(table: str, condition: str, problem: str) -> None:
     \"\"\"Stop before any change when rows break a rule the new schema holds them to.\"\"\"
     count = op.get_bind().execute(sa.text(f'SELECT count(*) FROM "{table}" WHERE {condition}')).scalar_one()
     if count:
-        raise RuntimeError(
-            f"{count} rows of {table} break {rule}: fix or delete them, then migrate again (nothing was changed)"
+        refuse(f"{count} rows of {table} {problem}")
+
+
+def fill_nulls(table: str, column: str, value: str) -> None:
+    \"\"\"The value `--backfill` gave, in the rows without one, before the column becomes required.\"\"\"
+    op.execute(sa.text(f'UPDATE "{table}" SET "{column}" = {value} WHERE "{column}" IS NULL'))
+
+
+# Whether PostgreSQL casts a value to a type: the cast itself, its error caught.
+CONVERTS = \"\"\"
+CREATE OR REPLACE FUNCTION pg_temp.sync_converts(value anyelement, target text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('SELECT $1::%s', target) USING value;
+    RETURN true;
+EXCEPTION WHEN others THEN
+    RETURN false;
+END
+$$
+\"\"\"
+
+
+def refuse_unconvertible(table: str, column: str, type_: sa.types.TypeEngine[Any], source: str, target: str) -> None:
+    \"\"\"Stop before any change when values would not convert to a column's new type: PostgreSQL
+    would fail on the first, and SQLite's CAST would quietly make another value of it ('x9': 0).\"\"\"
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        bind.execute(sa.text(CONVERTS))
+        converts = f"pg_temp.sync_converts({source}, '{target}')"
+    else:
+        converts = f'{sa.cast(sa.column(column), type_).compile(dialect=bind.dialect)} = "{column}"'
+        source = f'"{column}"'
+    if target.startswith("VARCHAR("):  # PostgreSQL's cast would cut a longer text, SQLite's keep it
+        converts += f" AND length({source}) <= {target[len('VARCHAR(') : -1]}"
+    count = bind.execute(
+        sa.text(f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL AND NOT ({converts})')
+    ).scalar_one()
+    if count:
+        refuse(
+            f"{count} rows of {table} hold {column} values that do not convert to {target}: change or clear them "
+            "(or keep the old type)"
         )
 
 
@@ -506,10 +587,7 @@ def refuse_duplicates(table: str, index: str, groups: str) -> None:
     \"\"\"Stop before any change when rows hold values a new unique index refuses.\"\"\"
     count = op.get_bind().execute(sa.text(f"SELECT count(*) FROM ({groups}) AS duplicates")).scalar_one()
     if count:
-        raise RuntimeError(
-            f"{count} values repeat in {table}, which {index} makes unique: fix them, then migrate again "
-            "(nothing was changed)"
-        )
+        refuse(f"{count} values repeat in {table}, which {index} makes unique: fix them")
 """
 
 
@@ -523,6 +601,7 @@ def revision_text(
         f'"""{message}\n\nRevision ID: {revision}\nRevises: {down_revision}\n"""',
         "",
         "from collections.abc import Sequence",
+        "from typing import Any, NoReturn",
         "",
         "import sqlalchemy as sa",
         "from alembic import op",

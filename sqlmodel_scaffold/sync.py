@@ -13,6 +13,7 @@ checkout of the template, with the Python that has cookiecutter.
 """
 
 import argparse
+import ast
 import difflib
 import importlib.util
 import json
@@ -24,15 +25,16 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import add, hooks
+from . import hooks, project_tests
 from .answers import validate
 from .compare import QUIET, RenderError, render
 from .domain_file import DOMAIN_FILE, normalized
 from .dotenv import DOTENV, sign_in_lines, write_dotenv
-from .entities import Plan
+from .entities import Entity, Link, Plan
 from .errors import AnswerError
 from .naming import normalise
 from .render import VERSIONS
@@ -60,6 +62,7 @@ class Merge:
 @dataclass
 class SyncPlan:
     answers: dict[str, Any]
+    domain: bool  # write domain.yaml too: the answers came from `add`, not from it
     merge: Merge
     revision_path: Path | None
     revision: str | None
@@ -81,23 +84,46 @@ def main(argv: Sequence[str]) -> int:
     except AnswerError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
+    return carry_out(plan, project, args.dry_run)
+
+
+def carry_out(plan: "SyncPlan", project: Path, dry_run: bool = False) -> int:
+    """Print the plan; unless it conflicts or is a dry run, write it, then run the project's tests."""
     if plan.merge.conflicts:
+        count = len(plan.merge.conflicts)
         print(
             "ERROR: your edits and the change meet in "
-            f"{len(plan.merge.conflicts)} places, so nothing was written; resolve them (keep your edit "
+            f"{count} {'place' if count == 1 else 'places'}, so nothing was written; resolve them (keep your edit "
             "outside those lines, or make it after the sync), then sync again:",
             file=sys.stderr,
         )
         print("\n".join(f"  conflict: {c}" for c in plan.merge.conflicts), file=sys.stderr)
         return 1
     report(plan, project)
-    if args.dry_run:
+    if dry_run:
         print("Dry run: nothing was written.")
         return 0
     apply(plan, project)
     if not plan.merge.written and not plan.merge.removed and plan.revision is None:
         return 0
-    return add.run_tests(project)
+    if "pyproject.toml" in plan.merge.written and not refresh_dependencies(project):
+        return 1
+    return run_tests(project)
+
+
+def run_tests(project: Path) -> int:
+    """The project's linters and tests, as the hook runs them, unless turned off or not installed."""
+    if project_tests.turned_off(os.environ):
+        print(f"Tests skipped: {project_tests.RUN_TESTS_VARIABLE} is off.")
+        return 0
+    if not project_tests.is_installed(project):
+        print(f"The project is not installed, so its tests did not run: cd {project} && make install test")
+        return 0
+    passed, _ = hooks.run_tests(project)
+    if not passed:
+        return 1
+    print(f"Next: cd {project} && make migrate  (applies the new revision to DATABASE_URL)")
+    return 0
 
 
 def report(plan: SyncPlan, project: Path) -> None:
@@ -107,7 +133,10 @@ def report(plan: SyncPlan, project: Path) -> None:
     for path in merge.removed:
         print(f"  remove {path}")
     for path in merge.kept:
-        print(f"  keep {path} (its entity or pair is gone, and you edited it: delete it when you are done with it)")
+        print(
+            f"  keep {path} (its entity or pair is gone, and you edited it: it may import what is gone, which "
+            "mypy and the app refuse; delete it when you are done with it)"
+        )
     if plan.revision_path is not None:
         print(f"  revision {plan.revision_path.as_posix()}:")
         for line in plan.up.summary:
@@ -116,10 +145,18 @@ def report(plan: SyncPlan, project: Path) -> None:
         print("Nothing to do: the project is what domain.yaml says.")
 
 
-def prepare(project: Path, renames: Sequence[str], backfills: Sequence[str], allow_drop: bool) -> SyncPlan:
-    """Everything checked and computed; nothing written."""
-    applied = add.read_answers(project)
-    wanted = read_domain(project, applied)
+def prepare(
+    project: Path,
+    renames: Sequence[str],
+    backfills: Sequence[str],
+    allow_drop: bool,
+    given: Mapping[str, Any] | None = None,
+    name: tuple[str, str] | None = None,
+) -> SyncPlan:
+    """Everything checked and computed; nothing written. The answers wanted are domain.yaml's, or
+    `given` (add's), and the revision is named from its operations, or `name` (slug, message)."""
+    applied = read_answers(project)
+    wanted = read_domain(project, applied) if given is None else normalized(given)
     old_plan, new_plan = validate(applied), validate(wanted)
     for key in FIXED:
         if wanted[key] != applied[key]:
@@ -135,14 +172,67 @@ def prepare(project: Path, renames: Sequence[str], backfills: Sequence[str], all
         merge = merge_trees(project, base, theirs)
     revision_path, revision, text = None, None, None
     if up.changes:
-        head, number = add.revision_head(project)
+        head, number = revision_head(project)
         revision = f"{number:04d}"
-        slug = _slug(up)
+        slug, message = name or (_slug(up), "Sync with domain.yaml: " + "; ".join(up.summary) + ".")
         revision_path = VERSIONS / f"{revision}_{slug}.py"
-        message = "Sync with domain.yaml: " + "; ".join(up.summary) + "."
         text = revision_text(revision, head, message, old_schema, new_schema, up, down)
         merge.written[revision_path.as_posix()] = text
-    return SyncPlan(wanted, merge, revision_path, revision, up, down)
+    return SyncPlan(wanted, given is not None, merge, revision_path, revision, up, down)
+
+
+def read_answers(project_dir: Path) -> dict[str, Any]:
+    path = project_dir / REPLAY_FILE
+    try:
+        answers: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["cookiecutter"]
+    except FileNotFoundError:
+        raise AnswerError(
+            f"{project_dir} has no {REPLAY_FILE}: name the folder of a project this template generated"
+        ) from None
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise AnswerError(f"{path} is not a cookiecutter replay file ({error}); restore it from git") from None
+    # Projects generated before the auth option existed are open APIs.
+    answers.setdefault("auth", "none")
+    return answers
+
+
+def revision_head(project_dir: Path) -> tuple[str, int]:
+    """The project's single head revision, and the number the next revision takes."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted((project_dir / VERSIONS).glob("*.py")):
+        found = _revision_ids(path)
+        if found:
+            revisions[found[0]] = found[1]
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        shown = ", ".join(sorted(heads)) or "none"
+        raise AnswerError(f"the migrations have {len(heads)} heads ({shown}); merge them (alembic merge heads) first")
+    numbers = [int(r) for r in revisions if r.isdigit()]
+    number = max(numbers, default=0) + 1
+    while f"{number:04d}" in revisions:
+        number += 1
+    return heads.pop(), number
+
+
+def _revision_ids(path: Path) -> tuple[str, str | None] | None:
+    """A migration's `revision` and `down_revision`, read without running it."""
+    values: dict[str, Any] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, value = node.target.id, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value = node.targets[0].id, node.value
+        else:
+            continue
+        if name in ("revision", "down_revision"):
+            try:
+                values[name] = ast.literal_eval(value)
+            except ValueError:
+                values[name] = None
+    if not isinstance(values.get("revision"), str):
+        return None
+    down = values.get("down_revision")
+    return values["revision"], down if isinstance(down, str) else None
 
 
 def read_domain(project: Path, applied: Mapping[str, Any]) -> dict[str, Any]:
@@ -186,8 +276,9 @@ def parse_choices(old: Plan, new: Plan, renames: Sequence[str], backfills: Seque
     filled: dict[str, dict[str, str]] = {}
     for text in backfills:
         entity, name, value = _entity_field(text, "--backfill")
-        new_field = _field(_entity(new, entity, text), name, text)
-        filled.setdefault(entity, {})[new_field.column] = backfill_default(new_field, value, text)
+        new_entity = _entity(new, entity, text)
+        new_field = _field(new_entity, name, text)
+        filled.setdefault(new_entity.table, {})[new_field.column] = backfill_literal(new_field, value, text)
     return Choices(renamed, filled, allow_drop)
 
 
@@ -195,45 +286,57 @@ def _entity_field(text: str, option: str) -> tuple[str, str, str]:
     target, separator, value = text.partition("=")
     entity, dot, name = target.partition(".")
     if not separator or not dot or not entity or not name:
-        raise AnswerError(f"{option} {text!r} is not ENTITY.FIELD=VALUE (for example {option} book.title=...)")
+        shape = "ENTITY.FIELD=NEW_NAME" if option == "--rename" else "ENTITY.FIELD=VALUE"
+        example = "book.title=heading" if option == "--rename" else "book.room=A1"
+        raise AnswerError(f"{option} {text!r} is not {shape} (for example {option} {example})")
     return normalise(entity), normalise(name), value.strip()
 
 
 def _entity(plan: Plan, name: str, text: str) -> Any:
-    try:
-        return plan.entity(name)
-    except StopIteration:
-        raise AnswerError(f"{text!r}: there is no entity {name!r} on both sides of the sync") from None
+    """The entity `name` names, or the pair, by its link table (`vet_pet_link`) or package (`vet_pet`)."""
+    named: dict[str, Any] = {link.table: link for link in plan.links} | {link.package: link for link in plan.links}
+    named |= {entity.name: entity for entity in plan.entities}
+    if name not in named:
+        raise AnswerError(f"{text!r}: there is no entity or pair {name!r} on both sides of the sync")
+    return named[name]
 
 
 def _field(entity: Any, name: str, text: str) -> Any:
     found = next((f for f in entity.fields if f.name == name), None)
     if found is None:
-        raise AnswerError(f"{text!r}: entity {entity.name!r} has no field {name!r} there")
+        raise AnswerError(f"{text!r}: {entity.table} has no field {name!r} there")
     return found
 
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
-def backfill_default(f: Any, value: str, text: str) -> str:
-    """The `server_default=` source that fills the rows there are with `value`."""
+def backfill_literal(f: Any, value: str, text: str) -> str:
+    """`value` as the SQL literal that fills the rows there are (a server default, or an UPDATE)."""
     kind = "uuid" if f.is_reference and value and not value.isdigit() else ("int" if f.is_reference else f.type)
     if kind in ("int", "bigint", "float", "decimal"):
         if not NUMBER.fullmatch(value):
             raise AnswerError(f"--backfill {text}: {f.name} is a number ({f.type}); give one, like =0")
-        return f'sa.text("{value}")'
+        low, high = f.minimum, f.maximum
+        if (low is not None and Decimal(value) < Decimal(str(low))) or (
+            high is not None and Decimal(value) > Decimal(str(high))
+        ):
+            limits = [f"at least {low}"] * (low is not None) + [f"at most {high}"] * (high is not None)
+            raise AnswerError(f"--backfill {text}: {f.name} is {' and '.join(limits)}; give such a value")
+        return value
     if kind == "bool":
         if value.lower() not in ("true", "false"):
             raise AnswerError(f"--backfill {text}: {f.name} is a bool; give true or false")
-        return f'sa.text("{value.lower()}")'
+        return value.lower()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     if kind == "enum" and value not in f.words:
         raise AnswerError(f"--backfill {text}: {value!r} is not one of {f.name}'s words ({'|'.join(f.words)})")
-    if not value and kind not in ("text",):
+    if not value.strip():
         raise AnswerError(f"--backfill {text}: give a value after '='")
-    return json.dumps(value, ensure_ascii=False)
+    if f.length is not None and len(value) > f.length:
+        raise AnswerError(f"--backfill {text}: {f.name} holds at most {f.length} characters")
+    return "'" + value.replace("'", "''") + "'"
 
 
 def render_answers(answers: Mapping[str, Any], output: Path) -> Path:
@@ -261,6 +364,17 @@ def migration_steps(
         up = diff(old, new, choices)
     except AnswerError as error:
         raise AnswerError(_explain(str(error), new_plan)) from None
+    unused = sorted(
+        f"{table}.{column}"
+        for table, columns in choices.backfills.items()
+        for column in columns
+        if f"{table}.{column}" not in up.backfilled
+    )
+    if unused:
+        raise AnswerError(
+            f"--backfill {unused[0]}: the sync needs no value there (a backfill fills a field that is new and "
+            "required with no default, or that becomes required); leave it out"
+        )
     if up.lost and not choices.allow_drop:
         raise AnswerError(
             f"the sync would drop {', '.join(up.lost)} and their data; if that is meant, add --allow-drop "
@@ -274,24 +388,31 @@ def migration_steps(
 def _explain(message: str, plan: Plan) -> str:
     if message.startswith("NEEDS_BACKFILL "):
         table, column = message.split()[1].split(".")
-        entity = next((e for e in plan.entities if e.table == table), None)
-        f = next((f for f in entity.fields if f.column == column), None) if entity else None
-        if f is None:  # a link's field: --backfill names entities only
-            return (
-                f"{table}.{column} is new and required with no default, so the rows there are need a value: "
-                f"give it '= default' or '?' in {DOMAIN_FILE}"
-            )
+        owners: list[Entity | Link] = [*plan.entities, *plan.links]
+        owner = next((o for o in owners if o.table == table), None)
+        f = next((f for f in owner.fields if f.column == column), None) if owner else None
+        name = f.name if f else column
         return (
-            f"{table}.{f.name} is new and required with no default, so the rows there are need a value: "
-            f"add --backfill {table}.{f.name}=VALUE (or give it '= default' or '?' in {DOMAIN_FILE})"
+            f"{table}.{name} is new and required with no default, so the rows there are need a value: "
+            f"add --backfill {table}.{name}=VALUE (or give it '= default' or '?' in {DOMAIN_FILE})"
         )
     return message
 
 
 def _slug(up: Steps) -> str:
-    words = [re.sub(r"[^a-z0-9]+", "_", line.split(":")[0].lower()).strip("_") for line in up.summary]
-    slug = "sync_" + "_".join(words)
-    return slug[:60].rstrip("_")
+    """`sync_pet_add_chip`, `sync_create_visit`: each table with its first change, as a file name."""
+    words = []
+    for line in up.summary:
+        what, _, changes = line.partition(": ")
+        what = what.replace(" table ", " ").replace("alter ", "")
+        first = changes.split(", ")[0] if changes and not changes[0].isdigit() else ""
+        words.append(re.sub(r"[^a-z0-9]+", "_", f"{what} {first}".lower()).strip("_"))
+    slug = "sync_" + words[0]
+    for part in words[1:]:  # whole tables' parts, as many as fit
+        if len(slug) + 1 + len(part) > 60:
+            break
+        slug += "_" + part
+    return slug if len(slug) <= 60 else slug[:61].rsplit("_", 1)[0]
 
 
 # --- the code -------------------------------------------------------------------------------------
@@ -397,7 +518,7 @@ def apply(plan: SyncPlan, project: Path) -> None:
         _prune(project, (project / path).parent)
     if plan.revision_path is not None:
         format_revision(project, project / plan.revision_path)
-    hooks.write_answers(plan.answers, project, domain=False)
+    hooks.write_answers(plan.answers, project, domain=plan.domain)
     # Switched to auth=users: the key and first superuser a generation would have written.
     first_superuser = write_dotenv(plan.answers, project)
     if first_superuser:
@@ -408,6 +529,21 @@ def apply(plan: SyncPlan, project: Path) -> None:
         context = data.setdefault("context", {}).setdefault("cookiecutter", {})
         context.update({k: v for k, v in plan.answers.items() if not k.startswith("_")})
         cruft.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def refresh_dependencies(project: Path) -> bool:
+    """pyproject.toml changed (a type or an option needs another package): lock again, so that CI's
+    `uv sync --locked` agrees, and install again, so that the tests run with what the code imports.
+    Return False when the install failed (the tests would only fail the same way)."""
+    uv = project_tests.find_uv()
+    where = str(project)
+    if (project / "uv.lock").exists():
+        hooks.lock(project, uv, where, relock=True)
+    if project_tests.turned_off(os.environ) or not project_tests.is_installed(project):
+        print(f"pyproject.toml changed: install the project again before you run it: cd {where} && make install")
+        return True
+    status = hooks.install(project, uv, where, f"Fix that, then: cd {where} && make install test")
+    return status == "installed"
 
 
 def _prune(project: Path, folder: Path) -> None:

@@ -333,7 +333,7 @@ class Edit:
 
 
 EDIT_KINDS = ("add field", "drop field", "rename field", "optional", "str length", "enum words", "bounds",
-              "unique", "index", "retype", "add entity", "drop entity", "option")  # fmt: skip
+              "unique", "index", "retype", "add entity", "drop entity", "option", "link")  # fmt: skip
 RETYPES = ["str(50)", "text", "int", "bigint", "float", "decimal(10,2)", "bool", "date", "datetime", "uuid"]
 # A value every simple type accepts within any bounds the fuzzer draws (bounds are checked).
 BACKFILLS = {"str": "x", "text": "x", "bool": "true", "date": "2024-01-02", "email": "a@example.com",
@@ -378,6 +378,9 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
         elif kind == "option":
             key = rng.choice(list(options))
             options[key] = rng.choice([v for v in OPTIONS[key] if v != options[key]])
+        elif kind == "link":
+            names = [normalise(_head(t).split("(")[0].split(":")[0]) for t in entities]
+            pairs = _edit_pairs(rng, pairs, names)
         else:
             if not declared:
                 return None
@@ -407,12 +410,55 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
         wanted = new_name if choice in renames else field
         if entity not in before_names or (entity, wanted) not in after_fields:
             return None
+    # A later step may have made a backfilled field optional, or given it a default: sync refuses
+    # a backfill it does not need.
+    backfills = [b for b in backfills if _needs_backfill(b, before_plan, plan)]
     if plan == before_plan and options == {k: start.answers[k] for k in options}:
         return None
     if pairs != start.answers["many_to_many"] or (start.answers["soft_delete"] and not options["soft_delete"]):
         allow_drop = True  # a link table goes, or deleted_at (and which rows were deleted) does
     after = {**start.answers, "entities": after_entities, "many_to_many": pairs, **options}
     return Edit(start.seed, start.answers, after, tuple(kinds), tuple(renames), tuple(backfills), allow_drop)
+
+
+def _edit_pairs(rng: random.Random, pairs: str, names: list[str]) -> str:
+    """A pair's link field added or dropped, a pair removed, or a pair added."""
+    from sqlmodel_scaffold.naming import normalise
+    from sqlmodel_scaffold.splitting import split_top_level
+
+    items = split_top_level(pairs, "many_to_many") if pairs.strip() else []
+    roll = rng.random()
+    if items and roll < 0.6:
+        index = rng.randrange(len(items))
+        head, _, body = items[index].partition("{")
+        fields = split_top_level(body.rstrip().rstrip("}"), "fields") if body.strip() else []
+        if fields and rng.random() < 0.5:
+            fields.pop(rng.randrange(len(fields)))
+        else:
+            taken = {f.split(":")[0].strip() for f in fields}
+            fname = rng.choice([n for n in FIELD_NAMES if n not in taken and n not in ("created_at", "parent")])
+            item = _scalar(rng, fname, link=True)
+            type_word = item.split(":", 1)[1].split()[0]
+            if not type_word.endswith("?") and "= " not in item:  # a link table's rows need a value
+                item = item.replace(type_word, type_word + "?", 1)
+            fields.append(item)
+        items[index] = head.strip() + (" { " + ", ".join(fields) + " }" if fields else "")
+    elif items and roll < 0.8:
+        items.pop(rng.randrange(len(items)))
+    else:
+        paired = {tuple(sorted(normalise(side.strip()) for side in _head(item).split("+"))) for item in items}
+        free = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if tuple(sorted((a, b))) not in paired]
+        if not free:
+            return pairs
+        items.append("+".join(rng.choice(free)))
+    return "; ".join(items)
+
+
+def _needs_backfill(choice: str, before: Any, after: Any) -> bool:
+    """Whether the field `--backfill ENTITY.FIELD=VALUE` names is required now and was not before."""
+    entity, name = choice.split("=")[0].split(".")
+    was = next((f for f in before.entity(entity).fields if f.name == name), None)
+    return bool(after.entity(entity).field(name).required and (was is None or not was.required))
 
 
 def _head(entity: str) -> str:
@@ -474,6 +520,11 @@ def _edit_fields(rng: random.Random, entity: str, kind: str, renames: list[str],
         if kind == "optional":
             if type_word.endswith("?"):
                 words[0] = type_word[:-1]
+                base = type_word.split("(")[0].rstrip("?")
+                length = int(type_word[4:-2]) if type_word.startswith("str(") else None
+                fits = base in BACKFILLS and (length is None or length >= len(BACKFILLS[base]))
+                if fits and "unique" not in words and not any(w.startswith("=") for w in words) and rng.random() < 0.5:
+                    backfills.append(f"{owner}.{name.strip()}={BACKFILLS[base]}")
             else:
                 words[0] = type_word + "?"
         elif kind == "str length" and type_word.startswith("str"):

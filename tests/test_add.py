@@ -20,8 +20,8 @@ from conftest import SPECS, TEMPLATE
 from sqlalchemy import make_url
 from test_hook import environment, generate, git
 
-from sqlmodel_scaffold import add as scaffold_add
 from sqlmodel_scaffold import hooks, project_tests
+from sqlmodel_scaffold import sync as scaffold_sync
 
 NEW_ENTITIES = "branch { name: str(80) unique, city: str(80)? }; copy(copies) { book: book, branch: branch, barcode: str(20) unique }"
 NEW_PAIRS = "member+branch { since: date? }"
@@ -174,5 +174,5 @@ def test_the_project_tests_after_add_and_sync_can_be_turned_off(
     monkeypatch.setattr(hooks, "run_tests", run_anyway)
     monkeypatch.setattr(project_tests, "is_installed", lambda _project: True)
     monkeypatch.setenv("SQLMODEL_TEMPLATE_RUN_TESTS", "0")
-    assert scaffold_add.run_tests(tmp_path) == 0
+    assert scaffold_sync.run_tests(tmp_path) == 0
     assert "Tests skipped: SQLMODEL_TEMPLATE_RUN_TESTS is off." in capsys.readouterr().out

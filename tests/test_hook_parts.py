@@ -288,3 +288,14 @@ def test_a_venv_with_only_uv_is_not_an_installed_project(tmp_path: Path) -> None
     assert not project_tests.is_installed(tmp_path)
     (bin_dir / "pytest").touch()
     assert project_tests.is_installed(tmp_path)
+
+
+def test_a_relock_locks_again_and_trusts_the_systems_certificates_when_uvs_own_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[list[str]] = []
+    unknown_issuer = "error: invalid peer certificate: UnknownIssuer"
+    monkeypatch.setattr(project_tests, "run", fake_run({"lock": (False, unknown_issuer)}, ran))
+    (tmp_path / "uv.lock").touch()
+    assert hooks.lock(tmp_path, "/usr/bin/uv", "hero-service", relock=True)
+    assert ran == [["/usr/bin/uv", "lock"], ["/usr/bin/uv", "lock", "--native-tls"]]

@@ -300,6 +300,10 @@ def test_sync_keeps_rows_and_edits_renames_and_backfills(tmp_path: Path) -> None
     context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
     assert context == {**recorded, "_template": "x"}  # cruft update sees the new answers
     assert "rename name to full_name" in done.stdout
+    # The revision is named after its changes, cut between tables' parts.
+    assert (
+        project / "migrations" / "versions" / "0002_sync_author_rename_name_to_full_name_book_add_room.py"
+    ).is_file()
     assert models.read_text().endswith(USER_LINE)  # the user's line, in a file the change rewrote
     assert "room" in models.read_text() and "room" not in before["src/library_desk/books/models.py"].decode()
     migrate(project, url)
@@ -342,6 +346,7 @@ def test_an_edit_on_the_changed_lines_is_a_conflict_that_writes_nothing(tmp_path
     done = sync(project)
     assert done.returncode == 1
     assert f"conflict: src/library_desk/books/models.py: line {line}" in done.stderr, done.stderr
+    assert done.stderr.startswith("ERROR: your edits and the change meet in 1 place, so"), done.stderr
     assert snapshot(project) == after_edit  # nothing written: not the code, not the answers, no revision
     assert {k for k in after_edit if before.get(k) != after_edit[k]} == {DOMAIN_FILE}
 
@@ -361,3 +366,157 @@ def test_refused_changes_write_nothing(tmp_path: Path) -> None:
         assert done.stderr.startswith(error), done.stderr
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert snapshot(project) == before
+
+
+# --- what rows would break: refused before anything changes, on both databases ----------------
+
+CLINIC = "patient { name: str(80) unique, code: str(20)?, phone: str(20)?, age: int? }"
+
+
+def execute(url: str, *statements: str) -> list[tuple[Any, ...]]:
+    """Run the statements in one transaction; the last one's rows."""
+    return asyncio.run(_execute(url, statements))
+
+
+async def _execute(url: str, statements: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            found: list[tuple[Any, ...]] = []
+            for statement in statements:
+                result = await connection.execute(text(statement))
+                found = [tuple(row) for row in result] if result.returns_rows else []
+            return found
+    finally:
+        await engine.dispose()
+
+
+def restore(project: Path, files: dict[str, bytes]) -> None:
+    """The project as `snapshot` saw it: an undone sync."""
+    for path in set(snapshot(project)) - set(files):
+        (project / path).unlink()
+    for path, data in files.items():
+        (project / path).write_bytes(data)
+
+
+def refused(project: Path, url: str, message: str, *args: str) -> None:
+    """The migration stops with `message`, and the database is as it was."""
+    version = execute(url, "SELECT version_num FROM alembic_version")
+    failed = alembic(project, url, *(args or ("upgrade", "head")))
+    assert failed.returncode != 0
+    assert failed.stderr.strip().splitlines()[-1].startswith(f"ERROR: {message}"), failed.stderr[-2000:]
+    assert "Traceback" not in failed.stderr, failed.stderr[-2000:]
+    assert execute(url, "SELECT version_num FROM alembic_version") == version
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_rows_that_a_change_would_break_stop_it_before_it_changes_anything(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    project = render(tmp_path, project_name="Clinic", entities=CLINIC, database="sqlite", soft_delete=True)
+    url = database(kind, tmp_path, "clinic", request)
+    migrate(project, url)
+    execute(
+        url,
+        "INSERT INTO patient (name, code, phone, deleted_at) VALUES ('Ada', 'x9', NULL, CURRENT_TIMESTAMP)",
+        "INSERT INTO patient (name, code, phone, age) VALUES ('Ben', '12', '555', 12)",
+    )
+    rows_sql = "SELECT name, code, phone, age FROM patient ORDER BY name"
+
+    # A str that becomes an int: 'x9' converts to nothing (SQLite would make it 0); an int that
+    # becomes a str(1): 12 does not fit (PostgreSQL's cast would cut it).
+    retyped = CLINIC.replace("code: str(20)?", "code: int?").replace("age: int?", "age: str(1)?")
+    edit_domain(project, {"entities": retyped.replace("phone: str(20)?", "phone: str(20)")})
+    synced = snapshot(project)
+    assert sync(project).returncode == 0
+    refused(project, url, "1 rows of patient hold code values that do not convert to INTEGER: change or clear them")
+    assert execute(url, rows_sql) == [("Ada", "x9", None, None), ("Ben", "12", "555", 12)]
+    execute(url, "UPDATE patient SET code = '9' WHERE name = 'Ada'")
+    # A field that becomes required, with no --backfill, on rows that have none.
+    refused(project, url, "1 rows of patient have no phone, which becomes required: set it in them, or undo this sync "
+            "and sync again with --backfill patient.phone=VALUE")  # fmt: skip
+
+    restore(project, synced)  # the sync undone
+    needless = sync(project, "--backfill", "patient.phone=unknown", "--backfill", "patient.age=3")
+    assert needless.returncode == 1 and needless.stderr.startswith("ERROR: --backfill patient.age: the sync needs no")
+    assert len(needless.stderr.strip().splitlines()) == 1, needless.stderr
+    assert snapshot(project) == synced
+    assert sync(project, "--backfill", "patient.phone=unknown").returncode == 0
+    refused(project, url, "1 rows of patient hold age values that do not convert to VARCHAR(1)")
+    execute(url, "UPDATE patient SET age = 7 WHERE name = 'Ben'")
+    migrate(project, url)
+    assert execute(url, rows_sql) == [("Ada", 9, "unknown", None), ("Ben", 12, "555", "7")]
+
+    # Soft delete off would bring Ada back; dropping phone loses it, which its downgrade cannot bring back.
+    edit_domain(project, {"entities": retyped.replace(", phone: str(20)?", ""), "soft_delete": False})
+    assert sync(project, "--allow-drop").returncode == 0
+    refused(project, url, "1 rows of patient are deleted, and soft delete off would bring them back: restore them, or "
+            "delete them for good (DELETE FROM patient WHERE deleted_at IS NOT NULL)")  # fmt: skip
+    execute(url, "DELETE FROM patient WHERE deleted_at IS NOT NULL")
+    migrate(project, url)
+    assert execute(url, "SELECT name, code FROM patient") == [("Ben", 12)]
+    refused(project, url, "1 rows of patient would need a value for phone, which the downgrade brings back required",
+            "downgrade", "-1")  # fmt: skip
+
+
+def test_a_sync_that_changes_pyproject_locks_and_installs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlmodel_scaffold import project_tests
+    from sqlmodel_scaffold import sync as scaffold_sync
+
+    project = render(tmp_path, project_name="Clinic", entities=CLINIC, database="sqlite")
+    (project / "uv.lock").write_text("# the lock of the old dependencies\n")
+    pytest_script = project / ".venv" / "bin" / "pytest"  # an installed project, as far as sync can tell
+    pytest_script.parent.mkdir(parents=True)
+    pytest_script.touch()
+    ran: list[list[str]] = []
+
+    def run(command: list[str], _project: Path, _timeout: int) -> project_tests.Result:
+        ran.append(command)
+        return project_tests.Result(True, "1 passed in 0.1s", 0.1)
+
+    monkeypatch.setattr(project_tests, "run", run)
+    monkeypatch.setattr(project_tests, "find_uv", lambda: "/usr/bin/uv")
+    monkeypatch.delenv(project_tests.RUN_TESTS_VARIABLE, raising=False)
+    edit_domain(project, {"entities": CLINIC.replace("phone: str(20)?", "email: email?")})  # email-validator
+    assert scaffold_sync.main([str(project), "--allow-drop"]) == 0, capsys.readouterr()
+    assert "email-validator" in (project / "pyproject.toml").read_text()
+    assert ran[:2] == [["/usr/bin/uv", "lock"], ["/usr/bin/uv", "sync"]]  # then the linters and tests
+    assert any("pytest" in command for command in ran[2:])
+
+    # Without a change of pyproject.toml, nothing is locked or installed.
+    ran.clear()
+    edit_domain(project, {"entities": CLINIC.replace("phone: str(20)?", "email: email?").replace("age: int?", "age: bigint?")})  # fmt: skip
+    assert scaffold_sync.main([str(project)]) == 0, capsys.readouterr()
+    assert ["/usr/bin/uv", "lock"] not in ran and ["/usr/bin/uv", "sync"] not in ran and ran
+
+
+@pytest.mark.parametrize(
+    ("option", "shape"), [("--rename", "ENTITY.FIELD=NEW_NAME"), ("--backfill", "ENTITY.FIELD=VALUE")]
+)
+def test_a_choice_without_its_shape_names_the_shape_of_its_own_option(option: str, shape: str) -> None:
+    from sqlmodel_scaffold import sync as scaffold_sync
+    from sqlmodel_scaffold.errors import AnswerError
+
+    with pytest.raises(AnswerError, match=f"^{option} 'book' is not {shape} "):
+        scaffold_sync._entity_field("book", option)
+
+
+def test_a_link_field_takes_rename_and_backfill_too(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Clinic", entities="vet { name: str(80) }; pet { name: str(40) }",
+                     many_to_many="vet+pet { since: date? }", database="sqlite")  # fmt: skip
+    url = f"sqlite+aiosqlite:///{tmp_path / 'clinic.db'}"
+    migrate(project, url)
+    execute(url, "INSERT INTO vet (name) VALUES ('Who')", "INSERT INTO pet (name) VALUES ('Rex'), ('Tom')",
+            "INSERT INTO vet_pet_link (vet_id, pet_id, since) VALUES (1, 1, '2020-05-06'), (1, 2, NULL)")  # fmt: skip
+    edit_domain(project, {"many_to_many": "vet+pet { started_on: date }"})
+    done = sync(project, "--rename", "vet_pet.since=started_on", "--backfill", "vet_pet_link.started_on=2024-01-02")
+    assert done.returncode == 0, done.stdout + done.stderr
+    migrate(project, url)
+    assert execute(url, "SELECT pet_id, started_on FROM vet_pet_link ORDER BY pet_id") == [
+        (1, "2020-05-06"),
+        (2, "2024-01-02"),
+    ]
