@@ -56,9 +56,9 @@ async def test_an_unknown_email_is_checked_against_a_hash_as_a_known_one_is(
 ) -> None:
     checked: list[str] = []
 
-    def counting(password: str, hashed: str) -> bool:
+    async def counting(password: str, hashed: str) -> bool:
         checked.append(hashed)
-        return verify_password(password, hashed)
+        return await verify_password(password, hashed)
 
     monkeypatch.setattr(auth_service, "verify_password", counting)
     for email in (USER_EMAIL, "nobody@example.com"):

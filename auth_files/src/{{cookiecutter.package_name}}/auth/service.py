@@ -34,7 +34,7 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> TokenPair
     await refuse_if_throttled(session, key)
     user = await find_user_by_email(session, key)
     # An unknown email is checked against a dummy hash: as slow as a wrong password.
-    matches = verify_password(password, user.hashed_password if user else dummy_hash())
+    matches = await verify_password(password, user.hashed_password if user else dummy_hash())
     now = utc_now()
     # Rows the window or their lifetime left behind go as the same email or user comes back,
     # so that neither table grows with anything but recent sign-ins.

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any, Literal
 
 import jwt
+from anyio import to_thread
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -43,19 +44,21 @@ def _password_hash() -> PasswordHash:
     return PasswordHash((hasher,))
 
 
-def hash_password(password: str) -> str:
-    return _password_hash().hash(password)
+# Argon2 spends tens of milliseconds of CPU by design, outside the GIL: in a worker thread,
+# so that a sign-in does not stall every other request of this process meanwhile.
+async def hash_password(password: str) -> str:
+    return await to_thread.run_sync(_password_hash().hash, password)
 
 
-def verify_password(password: str, hashed: str) -> bool:
-    return _password_hash().verify(password, hashed)
+async def verify_password(password: str, hashed: str) -> bool:
+    return await to_thread.run_sync(_password_hash().verify, password, hashed)
 
 
 @cache
 def dummy_hash() -> str:
     """A hash no password matches. A sign-in with an unknown email is checked against it, so
     that it takes as long to refuse as a wrong password and does not tell which emails exist."""
-    return hash_password(secrets.token_urlsafe(32))
+    return _password_hash().hash(secrets.token_urlsafe(32))
 
 
 def new_token_id() -> str:

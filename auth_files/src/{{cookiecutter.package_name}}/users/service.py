@@ -46,7 +46,7 @@ async def list_users(session: AsyncSession, query: UserQuery) -> tuple[list[User
 
 
 async def create_user(session: AsyncSession, data: UserCreate) -> User:
-    item = User.model_validate(data, update={"hashed_password": hash_password(data.password)})
+    item = User.model_validate(data, update={"hashed_password": await hash_password(data.password)})
     session.add(item)
     await _flush(session, item)
     await session.commit()
@@ -78,7 +78,7 @@ async def update_user(
     refuse_if_changed(if_match, item.row_version, f"User {user_id}")
     password = changes.pop("password", None)
     if password is not None:
-        changes["hashed_password"] = hash_password(password)
+        changes["hashed_password"] = await hash_password(password)
     if password is not None or (changes.get("is_active") is False and item.is_active):
         changes["token_version"] = item.token_version + 1
     item.sqlmodel_update(changes)
@@ -91,9 +91,9 @@ async def update_user(
 async def change_password(session: AsyncSession, user_id: {{ ID }}, data: PasswordChange) -> None:
     """The new password, if the current one is right; earlier tokens stop working."""
     item = await get_user(session, user_id, lock=True)
-    if not verify_password(data.current_password, item.hashed_password):
+    if not await verify_password(data.current_password, item.hashed_password):
         raise UnprocessableError("Incorrect password", ("body", "current_password"))
-    item.hashed_password = hash_password(data.new_password)
+    item.hashed_password = await hash_password(data.new_password)
     item.token_version += 1
     item.updated_at = utc_now()
     await session.commit()
