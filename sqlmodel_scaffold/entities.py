@@ -318,6 +318,7 @@ def parse(entities: str, many_to_many: str = "", auth: str = "none") -> Plan:
     names = {head.name for head in heads}
     parsed = tuple(head.build(names, auth) for head in heads)
     _check_cycles(parsed)
+    _check_shared_references(parsed)
     by_name = {e.name: e for e in parsed}
     links = tuple(_parse_pair(part, by_name, auth) for part in _items(many_to_many, "many_to_many"))
     _check_links(links, parsed)
@@ -546,6 +547,25 @@ def _check_unique(heads: list[_Head]) -> None:
             )
         seen[head.name] = head
         seen[head.plural] = head
+
+
+def _check_shared_references(entities: tuple[Entity, ...]) -> None:
+    """Every user reads a shared entity's rows, and each embeds the row it references: one that
+    references an owned entity would show every user the owned rows of others."""
+    owned = {e.name: e for e in entities if e.is_owned}
+    for entity in entities:
+        if entity.is_owned:
+            continue
+        for f in entity.entity_references:
+            target = owned.get(f.target or "")
+            owner = target.owner_field if target else None
+            if target and owner:
+                raise AnswerError(
+                    f"{entity.name}.{f.name} references {target.name}, whose rows are each their "
+                    f"{owner.name}'s, but {entity.name} is shared: every user would read the "
+                    f"{target.plural} of others inside {entity.plural}; make {entity.name} owned too "
+                    f"(add 'owner: user owner'), or remove the reference"
+                )
 
 
 def _check_cycles(entities: tuple[Entity, ...]) -> None:

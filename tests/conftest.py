@@ -72,7 +72,7 @@ SPECS = {
         "stock: int >= 0 = 0 };\n"
         "order { customer: customer, placed_at: datetime index, status: enum(open|paid|shipped) = open, "
         "clerk: user owner };\n"
-        "shipment { order: order, carrier: str(40), packed_by: user? }",
+        "shipment { order: order, carrier: str(40), packed_by: user owner, checked_by: user? }",
         'order+product { unit_price: decimal(10,2), quantity: int >= 1 = 1, shipped_at: datetime?, gift_note: str(40)? = "none" }',
     ),
 }

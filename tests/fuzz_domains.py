@@ -112,7 +112,13 @@ def _entity_names(users: bool) -> list[str]:
 def _domain(rng: random.Random, users: bool) -> tuple[str, str]:
     count = rng.choice([1, 2, 2, 3, 3, 4, 5])
     names = rng.sample(_entity_names(users), count)
-    texts = [_entity(rng, name, names[:position], users) for position, name in enumerate(names)]
+    texts: list[str] = []
+    owned: set[str] = set()
+    for position, name in enumerate(names):
+        text, is_owned = _entity(rng, name, names[:position], users, owned)
+        texts.append(text)
+        if is_owned:
+            owned.add(name)
     separator = rng.choice(["; ", ", ", "\n", ";\n"])
     entities = separator.join(texts)
     pairs = _pairs(rng, names)
@@ -132,7 +138,12 @@ def _spelling(rng: random.Random, name: str) -> str:
     )
 
 
-def _entity(rng: random.Random, name: str, earlier: list[str], users: bool = False) -> str:
+def _entity(
+    rng: random.Random, name: str, earlier: list[str], users: bool = False, owned: set[str] | None = None
+) -> tuple[str, bool]:
+    """The entity's text, and whether it is owned. A shared entity references shared ones only
+    (the parser refuses one that would embed other users' rows)."""
+    shared_earlier = [e for e in earlier if e not in (owned or set())]
     head = _spelling(rng, name)
     if name in EXPLICIT_PLURALS:
         head += f"({EXPLICIT_PLURALS[name]})"
@@ -140,23 +151,24 @@ def _entity(rng: random.Random, name: str, earlier: list[str], users: bool = Fal
         head += f"({name.replace(' ', '_')}_items)"
     shape = rng.random()
     if shape < 0.12:  # default fields, maybe with a parent given by ':'
-        parents = [*earlier, name]
+        parents = [*shared_earlier, name]
         if rng.random() < 0.5:
             head += ":" + _spelling(rng, rng.choice(parents))
-        return head
-    fields = _fields(rng, name, earlier, users)
+        return head, False
+    is_owned = users and rng.random() < 0.4
+    fields = _fields(rng, name, earlier if is_owned else shared_earlier, users, is_owned)
     body = ", ".join(fields)
     if rng.random() < 0.2:
         body += ","
-    return f"{head} {{ {body} }}" if rng.random() < 0.8 else f"{head} {{{body}}}"
+    return (f"{head} {{ {body} }}" if rng.random() < 0.8 else f"{head} {{{body}}}"), is_owned
 
 
-def _fields(rng: random.Random, owner: str, earlier: list[str], users: bool = False) -> list[str]:
+def _fields(rng: random.Random, owner: str, earlier: list[str], users: bool = False, owned: bool = False) -> list[str]:
     names = rng.sample(FIELD_NAMES, rng.randint(1, 7))
     items: list[str] = []
     declared: list[str] = []
     references_to: dict[str, int] = {}
-    if users and rng.random() < 0.4:  # owned: one field says whose row it is
+    if owned:  # one field says whose row it is
         fname = rng.choice([n for n in OWNER_NAMES if n not in names])
         items.append(f"{fname}: {rng.choice(['user', 'User'])} owner")
         declared.append(fname)
@@ -369,7 +381,8 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
             names = [normalise(_head(t).split("(")[0].split(":")[0]) for t in entities]
             users = start.answers["auth"] == "users"
             fresh = [n for n in _entity_names(users) if normalise(n) not in names]
-            entities.append(_entity(rng, rng.choice(fresh), [n.replace("_", " ") for n in names], users))
+            # Drawn as if every entity were shared; one that references an owned one is refused, and redrawn.
+            entities.append(_entity(rng, rng.choice(fresh), [n.replace("_", " ") for n in names], users)[0])
         elif kind == "drop entity":
             if len(entities) < 2:
                 return None

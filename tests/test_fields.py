@@ -607,7 +607,10 @@ def test_a_quoted_default_may_hold_separators() -> None:
 
 
 def test_with_auth_users_a_reference_to_user_is_the_built_in_user_and_owner_makes_the_entity_owned() -> None:
-    plan = parse("post { title: str(100), author: user owner, reviewer: user? }; note:post", auth="users")
+    plan = parse(
+        "post { title: str(100), author: user owner, reviewer: user? }; note { post: post?, by: user owner }",
+        auth="users",
+    )
     post, note = plan.entities
     author, reviewer = post.field("author"), post.field("reviewer")
     assert (author.column, author.target, author.builtin_user, author.is_owner, author.ondelete) == (
@@ -621,7 +624,7 @@ def test_with_auth_users_a_reference_to_user_is_the_built_in_user_and_owner_make
     assert (post.owner_field, post.is_owned) == (author, True)
     assert post.references == (author, reviewer)
     assert post.entity_references == ()
-    assert (note.is_owned, note.owner_field) == (False, None)
+    assert (note.is_owned, note.owner_field) == (True, note.field("by"))
     # The built-in user is no entity of the domain: nothing depends on it, and it has no children here.
     assert [e.name for e in plan.in_dependency_order] == ["post", "note"]
     assert plan.children_of(post) == ((note, note.field("post")),)
@@ -652,6 +655,14 @@ def test_with_auth_none_a_user_entity_is_an_ordinary_entity() -> None:
         ("post { a: user? owner }", "", "users", "post.a: an owner is always the user who creates the row"),
         ("post { a: user owner cascade }", "", "users", "not deleted, so their rows stay; remove 'cascade'"),
         ("post { a: user owner owner }", "", "users", "post.a: 'owner' is given twice"),
+        # a shared entity would embed the owned rows of others
+        (
+            "post { by: user owner }; note { post: post? }",
+            "",
+            "users",
+            "note.post references post, whose rows are each their by's, but note is shared",
+        ),
+        ("post { by: user owner }; note:post", "", "users", "make note owned too (add 'owner: user owner')"),
         # a user of one's own beside the built-in one
         ("user, post { by: user }", "", "users", "entity 'user' declares a user, and auth=users builds one in"),
         ("User { email: email unique }", "", "users", "remove the entity and reference the built-in one"),
