@@ -110,7 +110,9 @@ async def delete_user(session: AsyncSession, user_id: {{ ID }}, if_match: str | 
         result = await session.exec(statement)
     except IntegrityError:
         await session.rollback()
-        await refuse_if_referenced(session, User, user_id, "User")
+        # Rows keep their owner, and their other references to users, for good: deactivate.
+        fix = "deactivate the user instead (is_active: false)"
+        await refuse_if_referenced(session, User, user_id, "User", fix)
         raise
     if result.rowcount == 0:
         await get_user(session, user_id)

@@ -46,15 +46,16 @@ SHOWN_REFERRERS = 5
 
 
 async def refuse_if_referenced(
-    session: AsyncSession, model: type[SQLModel], row_id: Any, label: str
+    session: AsyncSession, model: type[SQLModel], row_id: Any, label: str, fix: str = ""
 ) -> None:
-    """A 409 naming the rows whose required references (ON DELETE RESTRICT) still need this one."""
+    """A 409 naming the rows whose required references (ON DELETE RESTRICT) still need this
+    one, and `fix`, what to do instead (by default: delete them or change their reference)."""
 {%- if cookiecutter.soft_delete %}
     # A real delete (of a user, whose table keeps no deleted_at): the database refuses it while
     # any row points at it, a soft-deleted one too (which a restore would bring back).
-    await _refuse_if_referenced(session, _table(model), [row_id], label, live_only=False)
+    await _refuse_if_referenced(session, _table(model), [row_id], label, fix, live_only=False)
 {%- else %}
-    await _refuse_if_referenced(session, _table(model), [row_id], label)
+    await _refuse_if_referenced(session, _table(model), [row_id], label, fix)
 {%- endif %}
 {%- if cookiecutter.soft_delete %}
 
@@ -230,11 +231,16 @@ def _counted(table: Table) -> dict[str, Any]:
 
 {% if cookiecutter.soft_delete -%}
 async def _refuse_if_referenced(
-    session: AsyncSession, table: Table, ids: list[Any], label: str, live_only: bool = True
+    session: AsyncSession,
+    table: Table,
+    ids: list[Any],
+    label: str,
+    fix: str = "",
+    live_only: bool = True,
 ) -> None:
 {%- else -%}
 async def _refuse_if_referenced(
-    session: AsyncSession, table: Table, ids: list[Any], label: str
+    session: AsyncSession, table: Table, ids: list[Any], label: str, fix: str = ""
 ) -> None:
 {%- endif %}
     for key in _pointing_at(table, "RESTRICT"):
@@ -248,9 +254,10 @@ async def _refuse_if_referenced(
         if rows:
             needed = rows[0][1]
             shown = ", ".join(str(referrer) for referrer, parent in rows if parent == needed)
+            fix = fix or f"delete them or change their {key.parent.name} first"
             raise ConflictError(
                 f"{label} {needed} is still referenced by {referring.name} {shown} "
-                f"({key.parent.name}); delete them or change their {key.parent.name} first"
+                f"({key.parent.name}); {fix}"
             )
 
 
