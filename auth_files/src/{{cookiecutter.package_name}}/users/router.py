@@ -42,8 +42,9 @@ DELETE_ERRORS: dict[int | str, dict[str, object]] = {
 
 
 @router.get("/me", response_model=UserPublic)
-async def get_me(user: CurrentUser, response: Response) -> User:
+async def get_me(caller: CurrentUser, session: SessionDep, response: Response) -> User:
     """The caller's own account."""
+    user = await service.get_user(session, caller.id)
     tag(response, user.row_version)
     return user
 
@@ -51,21 +52,21 @@ async def get_me(user: CurrentUser, response: Response) -> User:
 @router.patch("/me", responses={**WRITE_ERRORS, **PRECONDITION_FAILED}, response_model=UserPublic)
 async def update_me(
     data: UserUpdateMe,
-    user: CurrentUser,
+    caller: CurrentUser,
     session: SessionDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> User:
     """Change the caller's email or name."""
-    item = await service.update_user(session, user.id, data, if_match)
+    item = await service.update_user(session, caller.id, data, if_match)
     tag(response, item.row_version)
     return item
 
 
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, responses=BODY_ERRORS)
-async def change_password(data: PasswordChange, user: CurrentUser, session: SessionDep) -> None:
+async def change_password(data: PasswordChange, caller: CurrentUser, session: SessionDep) -> None:
     """A new password for the caller; every token issued before stops working."""
-    await service.change_password(session, user.id, data)
+    await service.change_password(session, caller.id, data)
 
 
 @router.get("", responses=FORBIDDEN, response_model=Page[UserPublic])

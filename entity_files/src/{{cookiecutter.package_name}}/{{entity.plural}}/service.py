@@ -7,8 +7,8 @@
 {%- set owner = entity.owner_field -%}
 {#- References to owned rows accept only those the caller sees: their lookups take the caller. -#}
 {%- set scoped = plan.owned_references(entity) | map(attribute="target") | list -%}
-{%- set CALLER = ["caller: User"] if owner else [] -%}
-{%- set WRITER = ["caller: User"] if plan.needs_caller(entity) else [] -%}
+{%- set CALLER = ["caller: Caller"] if owner else [] -%}
+{%- set WRITER = ["caller: Caller"] if plan.needs_caller(entity) else [] -%}
 {%- set ID = "UUID" if cookiecutter.primary_key == "uuid" else "int" -%}
 {%- set soft = cookiecutter.soft_delete -%}
 {#- What fetch_page returns besides the rows: a total, or the next page's cursor. -#}
@@ -31,7 +31,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {% if refs | rejectattr("is_owner") | list %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% endif -%}
 {% if refs %}{% set _ = imports.append(("..core.tables", ["embedded"])) %}{% endif -%}
 {% for f in target_fields if f.target != e %}{% set T = plan.referenced(f) %}{% set _ = imports.append(("..%s.models" % T.plural, [T.class_name])) %}{% if f.target in scoped %}{% set _ = imports.append(("..%s" % T.plural, ["service as %s_service" % T.name])) %}{% endif %}{% endfor -%}
-{% if WRITER %}{% set _ = imports.append(("..users.models", ["User"])) %}{% endif -%}
+{% if WRITER %}{% set _ = imports.append(("..auth.models", ["Caller"])) %}{% endif -%}
+{% if owner %}{% set _ = imports.append(("..users.models", ["User"])) %}{% endif -%}
 {% if owner %}{% set _ = imports.append(("..core.ownership", ["visible_to"])) %}{% endif -%}
 {% set _ = imports.append(("..core.references", ((["live_rows"] if entity.entity_references else []) + ["restore", "soft_delete"] if soft else ["refuse_if_referenced"]) + (["lock_tree_moves", "refuse_cycle"] if tree else []))) -%}
 {{ imports | import_block }}
@@ -58,7 +59,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 {% if owner -%}
-def visible(caller: User) -> ColumnElement[bool]:
+def visible(caller: Caller) -> ColumnElement[bool]:
     """The {{ entity.plural | replace("_", " ") }} the caller may see and change: every query of them goes through here."""
     return visible_to(caller, col({{ E }}.{{ owner.column }}))
 
@@ -258,7 +259,7 @@ def visible(caller: User) -> ColumnElement[bool]:
 {%- set seen = ("visible(caller)" if target == e else "%s_service.visible(caller)" % target) if mine else None %}
 
 
-{{ ("_find_" ~ target) | def_line(["session: AsyncSession", "%s_id: %s | None" % (target, ID), "field: str"] + (["caller: User"] if mine else []), TT ~ " | None") }}
+{{ ("_find_" ~ target) | def_line(["session: AsyncSession", "%s_id: %s | None" % (target, ID), "field: str"] + (["caller: Caller"] if mine else []), TT ~ " | None") }}
     """The {{ T.label }} a request names at `field`, or a 422 there when it does not exist{% if mine %}
     or the caller may not see it{% endif %}."""
     if {{ target }}_id is None:
@@ -282,7 +283,7 @@ def visible(caller: User) -> ColumnElement[bool]:
     return found
 
 
-{{ ("_find_" ~ T.plural) | def_line(["session: AsyncSession", "ids: Sequence[%s | None]" % ID, "field: str"] + (["caller: User"] if mine else []), "list[%s | None]" % TT) }}
+{{ ("_find_" ~ T.plural) | def_line(["session: AsyncSession", "ids: Sequence[%s | None]" % ID, "field: str"] + (["caller: Caller"] if mine else []), "list[%s | None]" % TT) }}
     """The {{ T.plural | replace("_", " ") }} bulk items name at `field`, in one query; a 422 at the first missing one."""
     wanted = {i for i in ids if i is not None}
 {%- if live %}
@@ -303,10 +304,13 @@ def visible(caller: User) -> ColumnElement[bool]:
 
 
 {% if owner -%}
-async def _as_loaded(session: AsyncSession, caller: User) -> User:
-    """The caller as a row of this session, without a query: the authentication dependency
-    detaches its user (auth/dependencies.py), which a row cannot reference as it is."""
-    return await session.merge(caller, load=False)
+async def _as_loaded(session: AsyncSession, caller: Caller) -> User:
+    """The caller's row, which a new row embeds: the authentication dependency reads only
+    what every request needs of it (auth/dependencies.py)."""
+    user = await session.get(User, caller.id)
+    if user is None:  # deleted since its token was checked
+        raise NotFoundError(f"User {caller.id} not found")
+    return user
 
 
 {% endif -%}

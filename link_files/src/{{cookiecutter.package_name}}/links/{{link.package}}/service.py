@@ -6,7 +6,7 @@
 {#- An owned side is seen only by its owner (and superusers): each query of it goes through its
     service's `visible`, and the functions take the caller. -#}
 {%- set owned = left.is_owned or right.is_owned -%}
-{%- set CALLER = ["caller: User"] if owned else [] -%}
+{%- set CALLER = ["caller: Caller"] if owned else [] -%}
 {%- macro get_side(side) -%}
 {{ ("await %s_service.get_%s" % (side.name, side.name)) | call_line(["session", side.name ~ "_id"] + (["caller"] if side.is_owned else [])) }}
 {%- endmacro -%}
@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 {% set imports = [("...core.errors", ["is_unique_violation"]), ("...core.filters", ["filtered"]), ("...core.pagination", ["fetch_page"]), (".models", [L, right.class_name ~ "Of" ~ left.class_name, left.class_name ~ "Of" ~ right.class_name])] -%}
 {% if link.fields %}{% set _ = imports.append((".models", [L ~ "Data"])) %}{% endif -%}
-{% if owned %}{% set _ = imports.append(("...users.models", ["User"])) %}{% endif -%}
+{% if owned %}{% set _ = imports.append(("...auth.models", ["Caller"])) %}{% endif -%}
 {% for side in (left, right) -%}
 {% set _ = imports.append(("...%s.models" % side.plural, [side.class_name, side.class_name ~ "Query"])) -%}
 {% set _ = imports.append(("...%s" % side.plural, ["service as %s_service" % side.name])) -%}
