@@ -100,7 +100,7 @@ def test_the_readme_generate_command_works_in_a_fresh_shell(tmp_path: Path, kind
     add = readme_block("## Day two: adding entities and pairs")
     assert add.startswith("../.cookiecutter-venv/bin/python -m sqlmodel_scaffold.add ../library-desk ")
     added = shell(add)
-    assert "wrote migrations/versions/0002_add_branch_copy_member_branch_link.py" in added
+    assert "  add migrations/versions/0002_add_branch_copy_member_branch_link.py" in added
     assert (library / "src" / "library_desk" / "copies" / "router.py").is_file()
 
     compare = readme_block("## Comparing two variants")
