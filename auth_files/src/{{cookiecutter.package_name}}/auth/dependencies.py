@@ -42,7 +42,9 @@ def unauthorized(detail: str = "Invalid or expired token") -> HTTPException:
     )
 
 
-async def current_user(token: Annotated[str, Depends(oauth2_scheme)], session: SessionDep) -> Caller:
+async def current_user(
+    token: Annotated[str, Depends(oauth2_scheme)], session: SessionDep
+) -> Caller:
     """The active user whose access token this is; 401 for anything else."""
     try:
         claims = decode_token(token, "access")
