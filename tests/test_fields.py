@@ -663,6 +663,7 @@ def test_with_auth_none_a_user_entity_is_an_ordinary_entity() -> None:
             "note.post references post, whose rows are each their by's, but note is shared",
         ),
         ("post { by: user owner }; note:post", "", "users", "make note owned too (add 'owner: user owner')"),
+        ("post { by: user owner, n: int, unique(n, by) }", "", "users", "leave the owner out of unique(...)"),
         # a user of one's own beside the built-in one
         ("user, post { by: user }", "", "users", "entity 'user' declares a user, and auth=users builds one in"),
         ("User { email: email unique }", "", "users", "remove the entity and reference the built-in one"),
