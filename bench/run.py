@@ -67,7 +67,7 @@ class Service:
 
 
 # auth=none but for default-users: the raw baselines check no token, and default-users measures
-# what checking one costs (a signature and one read of the user per request).
+# what checking one costs (a signature per request; a read of the user when a worker first sees it).
 SERVICES = [
     Service("default", {"auth": "none"}, "heroes", "default", raw=True),
     Service("default-users", {"auth": "users"}, "heroes", "default"),

@@ -18,6 +18,16 @@
 {{- index("user", ["email"], unique=True, ignore_case=["email"]) }}
 {{- index("user", ["created_at"]) }}
 {{- index("user", ["updated_at"]) }}
+    if op.get_context().dialect.name == "postgresql":
+        # Every worker hears of a changed user, whoever changed it (auth/callers.py).
+        op.execute(
+            "CREATE FUNCTION notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN PERFORM pg_notify('user_changed', OLD.id::text); RETURN NULL; END $$"
+        )
+        op.execute(
+            'CREATE TRIGGER user_changed AFTER UPDATE OR DELETE ON "user" '
+            "FOR EACH ROW EXECUTE FUNCTION notify_user_changed()"
+        )
     op.create_table(
         "refresh_token",
         sa.Column("id", {{ ID }}, nullable=False),

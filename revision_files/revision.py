@@ -168,4 +168,6 @@ def downgrade() -> None:
     op.drop_table("login_failure")
     op.drop_table("refresh_token")
     op.drop_table("user")
+    if op.get_context().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION notify_user_changed()")
 {%- endif %}

@@ -54,8 +54,11 @@ def migrate(project: Path, database_url: str) -> None:
 
 
 @contextmanager
-def serve(project: Path, database_url: str, *, errors_expected: bool = False, **settings: str) -> Iterator[Server]:
-    """Run the project's app under uvicorn until the block ends; `settings` become environment variables.
+def serve(
+    project: Path, database_url: str, *, errors_expected: bool = False, workers: int = 1, **settings: str
+) -> Iterator[Server]:
+    """Run the project's app under uvicorn (with `workers` processes) until the block ends;
+    `settings` become environment variables.
 
     An unhandled error in the app (a traceback in uvicorn's log) fails the block, unless expected.
     """
@@ -63,6 +66,8 @@ def serve(project: Path, database_url: str, *, errors_expected: bool = False, **
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **settings}
     command = ["uvicorn", f"{package}.main:app", "--app-dir", "src", "--port", str(port), "--no-access-log"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     log = project / f"uvicorn-{port}.log"
     with log.open("w") as sink:
         process = subprocess.Popen(

@@ -1,16 +1,29 @@
 """The caller's own account, password changes, and user administration (superusers only)."""
 
+from collections.abc import Iterator
+
 import pytest
 from httpx import AsyncClient
 
 {% set imports = [
-    ("conftest", ["MISSING_ID", "PASSWORD", "USER_EMAIL", "bearer", "sign_in"]),
+    ("conftest", ["MISSING_ID", "PASSWORD", "USER_EMAIL", "StatementCounter", "bearer", "sign_in"]),
+    (cookiecutter.package_name ~ ".auth.callers", ["callers"]),
     (cookiecutter.package_name ~ ".users.models", ["User"]),
 ] -%}
 {{ imports | import_block }}
 
 USERS = "/api/v1/users"
 HIDDEN = {"password", "hashed_password", "token_version"}
+
+
+@pytest.fixture(params=["reading", "keeping"])
+def callers_kept(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A change to a user acts at once both ways a worker checks callers: reading the user on
+    each request, or keeping the callers it found, as it does while it hears of changes."""
+    callers.forget()
+    monkeypatch.setattr(callers, "listening", request.param == "keeping")
+    yield
+    callers.forget()
 
 
 async def test_me_is_the_caller_without_the_password(client: AsyncClient, user: User) -> None:
@@ -31,6 +44,7 @@ async def test_patch_me_changes_name_and_email_only(client: AsyncClient) -> None
     assert response.status_code == 422
 
 
+@pytest.mark.usefixtures("callers_kept")
 async def test_a_password_change_ends_earlier_tokens(
     anonymous_client: AsyncClient, user: User
 ) -> None:
@@ -48,6 +62,7 @@ async def test_a_password_change_ends_earlier_tokens(
     await sign_in(anonymous_client, USER_EMAIL, "a new long password")
 
 
+@pytest.mark.usefixtures("callers_kept")
 async def test_deactivation_ends_the_users_tokens_at_once(
     client: AsyncClient, superuser_client: AsyncClient, user: User
 ) -> None:
@@ -57,6 +72,24 @@ async def test_deactivation_ends_the_users_tokens_at_once(
     response = await client.get(f"{USERS}/me")
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_a_kept_caller_is_not_read_again_until_the_user_changes(
+    client: AsyncClient,
+    superuser_client: AsyncClient,
+    user: User,
+    statements: StatementCounter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    callers.forget()
+    monkeypatch.setattr(callers, "listening", True)
+    assert (await client.get(USERS)).status_code == 403
+    before = statements.count
+    assert (await client.get(USERS)).status_code == 403
+    assert statements.count == before  # refused with no read of the user
+    response = await superuser_client.patch(f"{USERS}/{user.id}", json={"is_superuser": True})
+    assert response.status_code == 200, response.text
+    assert (await client.get(USERS)).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,11 @@
 """The application factory: routers, middleware, error handlers and the lifespan; nothing else."""
 
+{% if cookiecutter.auth == "users" -%}
+import asyncio
+{% endif -%}
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager{{ ", suppress" if cookiecutter.auth == "users" }}
 
 from fastapi import APIRouter, {% if cookiecutter.auth == "users" %}Depends, {% endif %}FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -11,6 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from . import routers
 {%- if cookiecutter.auth == "users" %}
+from .auth.callers import listen
 from .auth.dependencies import UNAUTHORIZED, current_user
 from .auth.router import router as auth_router
 {%- endif %}
@@ -53,9 +57,20 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 {%- if cookiecutter.auth == "users" %}
     # Made now, not by the first sign-in with an unknown email, which would take twice as long.
     dummy_hash()
-    await create_first_superuser(get_settings())
+    settings = get_settings()
+    await create_first_superuser(settings)
+    # Only PostgreSQL tells every worker of a changed user; PgBouncer's transaction mode
+    # cannot pass notifications on, so there every request reads its user.
+    listening = engine.dialect.name == "postgresql" and not settings.db_pgbouncer
+    listener = asyncio.create_task(listen(engine)) if listening else None
 {%- endif %}
     yield
+{%- if cookiecutter.auth == "users" %}
+    if listener is not None:
+        listener.cancel()
+        with suppress(asyncio.CancelledError):
+            await listener
+{%- endif %}
     # Close pooled connections cleanly when the server stops.
     await engine.dispose()
 

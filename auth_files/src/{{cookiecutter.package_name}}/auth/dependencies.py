@@ -1,9 +1,10 @@
 {%- set uuid = cookiecutter.primary_key == "uuid" -%}
 """Who calls: `CurrentUser` (an active user's valid access token) and `SuperUser`.
 
-Each request with a token costs one HMAC check of the token and one primary-key lookup of
-two columns of its user (in the request's own session): the lookup is what lets a
-deactivation or a password change end a token at once, instead of when it expires.
+Each request with a token costs one HMAC check of the token and, unless this worker has
+found its user lately (auth/callers.py), one primary-key read of two columns of the user:
+the read is what lets a deactivation or a password change end a token at once, instead of
+when it expires.
 """
 
 from typing import Annotated
@@ -13,15 +14,23 @@ from uuid import UUID
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from ..core.database import SessionDep
 from ..core.errors import ErrorBody
 from ..core.security import InvalidTokenError, decode_token
 from ..users.models import User
+from .callers import callers
 from .models import Caller
 
 TOKEN_URL = "/api/v1/auth/token"
+# Built once: what a request needs of its user, if the token's version is still the user's.
+CALLER = select(User.id, User.is_superuser).where(
+    col(User.id) == bindparam("user_id"),
+    col(User.is_active),
+    col(User.token_version) == bindparam("version"),
+)
 # Swagger UI's Authorize button signs in through this form.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL)
 
@@ -48,18 +57,21 @@ async def current_user(
     """The active user whose access token this is; 401 for anything else."""
     try:
         claims = decode_token(token, "access")
-        user_id = {{ "UUID(claims[\"sub\"])" if uuid else "int(claims[\"sub\"])" }}
+        subject, version = claims["sub"], claims["ver"]
+        known = callers.get(subject, version)
+        if known is not None:
+            return known
+        user_id = {{ "UUID(subject)" if uuid else "int(subject)" }}
     except (InvalidTokenError, ValueError, TypeError):
         raise unauthorized() from None
-    statement = select(User.id, User.is_superuser).where(
-        col(User.id) == user_id,
-        col(User.is_active),
-        col(User.token_version) == claims["ver"],
-    )
-    found = (await session.exec(statement)).first()
+    changes_before_read = callers.changes
+    params = {"user_id": user_id, "version": version}
+    found = (await session.exec(CALLER, params=params)).first()
     if found is None:
         raise unauthorized()
-    return Caller(*found)
+    caller = Caller(*found)
+    callers.keep(subject, version, caller, changes_before_read)
+    return caller
 
 
 CurrentUser = Annotated[Caller, Depends(current_user)]

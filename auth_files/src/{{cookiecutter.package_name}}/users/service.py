@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..auth.callers import callers
 from ..core.conflicts import duplicate_message, unique_columns, unique_values
 from ..core.errors import ConflictError, NotFoundError, UnprocessableError, is_unique_violation
 from ..core.etags import precondition_failed, refuse_if_changed, versions
@@ -84,7 +85,7 @@ async def update_user(
     item.sqlmodel_update(changes)
     item.updated_at = utc_now()
     await _flush(session, item)
-    await session.commit()
+    await _commit_change(session, user_id)
     return item
 
 
@@ -96,7 +97,7 @@ async def change_password(session: AsyncSession, user_id: {{ ID }}, data: Passwo
     item.hashed_password = await hash_password(data.new_password)
     item.token_version += 1
     item.updated_at = utc_now()
-    await session.commit()
+    await _commit_change(session, user_id)
 
 
 async def delete_user(session: AsyncSession, user_id: {{ ID }}, if_match: str | None = None) -> None:
@@ -117,7 +118,14 @@ async def delete_user(session: AsyncSession, user_id: {{ ID }}, if_match: str | 
     if result.rowcount == 0:
         await get_user(session, user_id)
         raise precondition_failed(f"User {user_id}")
+    await _commit_change(session, user_id)
+
+
+async def _commit_change(session: AsyncSession, user_id: {{ ID }}) -> None:
+    """Commit a change to the user, which this worker's callers forget at once (the other
+    workers when the database's notification reaches them: auth/callers.py)."""
     await session.commit()
+    callers.forget(str(user_id))
 
 
 async def _flush(session: AsyncSession, item: User) -> None:
