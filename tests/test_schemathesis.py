@@ -23,6 +23,8 @@ RUNS = [
     ("reserved-words", choose(1, 0, 0, 1, 1)),
     ("library", choose(0, 1, 1, 0, 0)),
     ("field-rich", choose(0, 0, 1, 1, 1)),
+    # Owned entities: the caller owns what it creates; others' rows answer 404.
+    ("shop", choose(0, 1, 0, 1, 0)),
 ]
 
 # Every check but one, which tests a rule these services do not (and cannot) follow:
