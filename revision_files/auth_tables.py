@@ -19,9 +19,10 @@
 {{- index("user", ["created_at"]) }}
 {{- index("user", ["updated_at"]) }}
     if op.get_context().dialect.name == "postgresql":
-        # Every worker hears of a changed user, whoever changed it (auth/callers.py).
+        # Every worker hears of a changed user, whoever changed it (auth/callers.py). OR
+        # REPLACE: a sync that turns auth off drops the table and its trigger, not the function.
         op.execute(
-            "CREATE FUNCTION notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS "
+            "CREATE OR REPLACE FUNCTION notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS "
             "$$ BEGIN PERFORM pg_notify('user_changed', OLD.id::text); RETURN NULL; END $$"
         )
         op.execute(

@@ -57,7 +57,8 @@ class Part:
 @dataclass
 class Table:
     name: str
-    statements: list[str] = field(default_factory=list)  # create_table and create_index, as written
+    # create_table, create_index and any `if dialect:` block after them, as written
+    statements: list[str] = field(default_factory=list)
     columns: dict[str, Part] = field(default_factory=dict)
     checks: dict[str, Part] = field(default_factory=dict)
     foreign_keys: dict[str, Part] = field(default_factory=dict)
@@ -96,6 +97,10 @@ def read_schema(source: str, rename: Mapping[str, str] | None = None) -> Schema:
 
     tables: dict[str, Table] = {}
     for statement in upgrade.body:
+        if isinstance(statement, ast.If) and tables:
+            # A dialect's own statements (the user table's trigger) go with the table before them.
+            list(tables.values())[-1].statements.append(_dedent(_segment(source, statement)))
+            continue
         call = statement.value if isinstance(statement, ast.Expr) else None
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             continue

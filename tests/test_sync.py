@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from conftest import TEMPLATE, fresh_postgres_database, render
 from fuzz_domains import Edit, edit
-from sqlalchemy import inspect, make_url
+from sqlalchemy import inspect, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -61,6 +61,9 @@ def edit_domain(project: Path, changes: dict[str, Any]) -> None:
 # --- schemas, reflected -------------------------------------------------------------------
 
 
+TRIGGERS = "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+
+
 def schema(url: str) -> dict[str, Any]:
     """Every table's columns, types, nullability, server defaults, indexes, unique and CHECK
     constraints and foreign keys, in a form that does not depend on their order."""
@@ -72,6 +75,11 @@ async def _schema(url: str) -> dict[str, Any]:
     try:
         async with engine.connect() as connection:
             found: dict[str, Any] = await connection.run_sync(_reflect)
+            if connection.dialect.name == "postgresql":
+                # Triggers too (auth=users' trigger on "user"), which SQLAlchemy does not reflect.
+                triggers = (await connection.execute(text(TRIGGERS))).all()
+                for table in found:
+                    found[table]["triggers"] = sorted(name for on, name in triggers if on == table)
     finally:
         await engine.dispose()
     if make_url(url).get_backend_name() == "sqlite":
@@ -211,16 +219,25 @@ def test_a_synced_project_is_a_fresh_generation(
         migrate(a, upgraded)
 
 
-def test_switching_users_on_is_a_fresh_generation_with_its_env(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    before = {"entities": "team, hero:team", "database": "sqlite", "auth": "none"}
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_switching_users_on_is_a_fresh_generation_with_its_env(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    before = {"entities": "team, hero:team", "database": kind, "auth": "none"}
     pair = Edit(0, before, {**before, "auth": "users"}, ("option",), (), (), False)
     a, b = synced_pair(pair, tmp_path)
     assert _outside_versions(a, b) == []
     assert "FIRST_SUPERUSER_PASSWORD=" in (a / ".env").read_text(encoding="utf-8")
-    upgraded, fresh = database("sqlite", tmp_path, "synced", request), database("sqlite", tmp_path, "fresh", request)
+    upgraded, fresh = database(kind, tmp_path, "synced", request), database(kind, tmp_path, "fresh", request)
     migrate(a, upgraded)
     migrate(b, fresh)
     assert {"user", "refresh_token", "login_failure"} <= schema(upgraded).keys()
+    if kind == "postgresql":  # the trigger that tells every worker of a changed user
+        assert schema(upgraded)["user"]["triggers"] == ["user_changed"]
+    assert_same_schema(schema(upgraded), schema(fresh), pair)
+    # And off again, and on again: the trigger's function is made again over the one left.
+    migrate(a, upgraded, "downgrade", "0001")
+    migrate(a, upgraded)
     assert_same_schema(schema(upgraded), schema(fresh), pair)
 
 
