@@ -370,7 +370,7 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
 
     entities = split_top_level(start.answers["entities"], "entities")
     pairs = start.answers["many_to_many"]
-    options = {k: start.answers[k] for k in ("database", "pagination", "soft_delete")}
+    options = {k: start.answers[k] for k in ("database", "pagination", "soft_delete", "auth")}
     kinds: list[str] = []
     renames: list[str] = []
     backfills: list[str] = []
@@ -406,7 +406,7 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
             allow_drop = allow_drop or kind == "drop field"
         kinds.append(kind)
     after_entities = "; ".join(entities)
-    auth = start.answers["auth"]
+    auth = options["auth"]  # switched off, a domain that references the user is refused, and redrawn
     try:
         plan = parse(after_entities, pairs, auth)
     except AnswerError:
@@ -415,7 +415,7 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
             plan = parse(after_entities, pairs, auth)
         except AnswerError:
             return None
-    before_plan = parse(start.answers["entities"], start.answers["many_to_many"], auth)
+    before_plan = parse(start.answers["entities"], start.answers["many_to_many"], start.answers["auth"])
     for choice in renames + backfills:  # a later step may have dropped or renamed what it names
         entity, field = choice.split("=")[0].split(".")
         new_name = choice.split("=")[1]
@@ -429,8 +429,12 @@ def _try_edit(rng: random.Random, start: Example, steps: int) -> Edit | None:
     backfills = [b for b in backfills if _needs_backfill(b, before_plan, plan)]
     if plan == before_plan and options == {k: start.answers[k] for k in options}:
         return None
-    if pairs != start.answers["many_to_many"] or (start.answers["soft_delete"] and not options["soft_delete"]):
-        allow_drop = True  # a link table goes, or deleted_at (and which rows were deleted) does
+    if (
+        pairs != start.answers["many_to_many"]
+        or (start.answers["soft_delete"] and not options["soft_delete"])
+        or options["auth"] != start.answers["auth"] == "users"
+    ):
+        allow_drop = True  # a link table goes, deleted_at (and which rows were deleted) does, or the users do
     after = {**start.answers, "entities": after_entities, "many_to_many": pairs, **options}
     return Edit(start.seed, start.answers, after, tuple(kinds), tuple(renames), tuple(backfills), allow_drop)
 
