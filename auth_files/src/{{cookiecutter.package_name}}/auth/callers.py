@@ -84,6 +84,7 @@ async def _listen_until_lost(engine: AsyncEngine) -> bool:
         async with engine.connect() as connection:
             trigger = text("SELECT 1 FROM pg_trigger WHERE tgname = :name")
             if (await connection.execute(trigger, {"name": CHANNEL})).first() is None:
+                # Not migrated yet, most likely: reading users is right until a restart.
                 logger.warning("No %s trigger: every request reads its user", CHANNEL)
                 return False
             await connection.commit()
