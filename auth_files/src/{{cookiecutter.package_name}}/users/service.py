@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..core.conflicts import duplicate_message, unique_columns, unique_values
-from ..core.errors import ConflictError, NotFoundError, UnprocessableError, is_unique_violation
+from ..core.conflicts import flush_or_conflict
+from ..core.errors import ConflictError, NotFoundError, UnprocessableError
 from ..core.etags import precondition_failed, refuse_if_changed, versions
 from ..core.filters import filtered
 from ..core.pagination import fetch_page
@@ -48,7 +48,7 @@ async def list_users(session: AsyncSession, query: UserQuery) -> tuple[list[User
 async def create_user(session: AsyncSession, data: UserCreate) -> User:
     item = User.model_validate(data, update={"hashed_password": await hash_password(data.password)})
     session.add(item)
-    await _flush(session, item)
+    await flush_or_conflict(session, item, UNIQUE, "a user")
     await session.commit()
     return item
 
@@ -83,7 +83,7 @@ async def update_user(
         changes["token_version"] = item.token_version + 1
     item.sqlmodel_update(changes)
     item.updated_at = utc_now()
-    await _flush(session, item)
+    await flush_or_conflict(session, item, UNIQUE, "a user")
     await session.commit()
     return item
 
@@ -118,15 +118,3 @@ async def delete_user(session: AsyncSession, user_id: {{ ID }}, if_match: str | 
         await get_user(session, user_id)
         raise precondition_failed(f"User {user_id}")
     await session.commit()
-
-
-async def _flush(session: AsyncSession, item: User) -> None:
-    """Flush, turning a taken email into a 409 that names it."""
-    values = unique_values(item, UNIQUE)
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        if not is_unique_violation(error):
-            raise
-        message = duplicate_message("a user", values, unique_columns(error))
-        raise ConflictError(message) from error

@@ -26,7 +26,7 @@
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-{% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.etags", ["precondition_failed", "refuse_if_changed", "versions"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
+{% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.etags", ["precondition_failed", "refuse_if_changed", "versions"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "flush_or_conflict", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
 {% set _ = imports.append(("..core.errors", ["ConflictError"])) -%}
 {% if refs | rejectattr("is_owner") | list %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% endif -%}
 {% if refs %}{% set _ = imports.append(("..core.tables", ["embedded"])) %}{% endif -%}
@@ -115,7 +115,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {{ ("item.%s = await _find_%s" % (f.name, f.target)) | call_line(["session", "data.%s" % f.column, '"%s"' % f.column] + (["caller"] if f.target in scoped else [])) }}
 {%- endfor %}
     session.add(item)
-    await _flush(session, item)
+    await flush_or_conflict(session, item, UNIQUE, "{{ entity.article }}")
     await session.commit()
     return item
 
@@ -193,7 +193,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {%- endfor %}
     item.sqlmodel_update(changes)
     item.updated_at = utc_now()
-    await _flush(session, item)
+    await flush_or_conflict(session, item, UNIQUE, "{{ entity.article }}")
     await session.commit()
     return item
 
@@ -301,9 +301,9 @@ def visible(caller: Caller) -> ColumnElement[bool]:
             raise UnprocessableError(message, loc=("body", index, field))
     return [None if i is None else found[i] for i in ids]
 {%- endfor %}
+{%- if owner %}
 
 
-{% if owner -%}
 async def _as_loaded(session: AsyncSession, caller: Caller) -> User:
     """The caller's row, which a new row embeds: the authentication dependency reads only
     what every request needs of it (auth/dependencies.py)."""
@@ -311,16 +311,4 @@ async def _as_loaded(session: AsyncSession, caller: Caller) -> User:
     if user is None:  # deleted since its token was checked
         raise NotFoundError(f"User {caller.id} not found")
     return user
-
-
-{% endif -%}
-async def _flush(session: AsyncSession, item: {{ E }}) -> None:
-    """Flush, turning a duplicate into a 409 that names the values that clash."""
-    values = unique_values(item, UNIQUE)
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        if not is_unique_violation(error):
-            raise
-        message = duplicate_message("{{ entity.article }}", values, unique_columns(error))
-        raise ConflictError(message) from error
+{%- endif %}

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .errors import ConflictError, is_unique_violation
 from .tables import metadata
 
 # PostgreSQL: 'Key (isbn)=(978-0) already exists.'; SQLite: 'UNIQUE constraint failed: book.isbn'.
@@ -63,6 +64,20 @@ def duplicate_message(
     if not named:
         return f"{prefix}{article.capitalize()} with these unique values already exists"
     return f"{prefix}{article.capitalize()} with {named} already exists"
+
+
+async def flush_or_conflict(
+    session: AsyncSession, item: SQLModel, groups: Sequence[Sequence[str]], article: str
+) -> None:
+    """Flush, turning a duplicate into a 409 that names the values that clash."""
+    values = unique_values(item, groups)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        message = duplicate_message(article, values, unique_columns(error))
+        raise ConflictError(message) from error
 
 
 def _fold(value: Any) -> Any:
