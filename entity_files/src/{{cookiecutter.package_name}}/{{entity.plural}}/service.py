@@ -107,7 +107,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {%- if owner %}
     # The caller owns what they create.
 {{ ("item = %s.model_validate" % E) | call_line(["data", 'update={"%s": caller.id}' % owner.column]) }}
-    item.{{ owner.name }} = await _as_loaded(session, caller)
+    item.{{ owner.name }} = await _load_caller(session, caller)
 {%- else %}
     item = {{ E }}.model_validate(data)
 {%- endif %}
@@ -129,7 +129,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {{ ("%s = await _find_%s" % (f.name ~ "_rows", plan.referenced(f).plural)) | call_line(["session", "[data.%s for data in items]" % f.column, '"%s"' % f.column] + (["caller"] if f.target in scoped else [])) }}
 {%- endfor %}
 {%- if owner %}
-    owner = await _as_loaded(session, caller)
+    owner = await _load_caller(session, caller)
 {%- endif %}
     created = []
 {%- if refs | rejectattr("is_owner") | list %}
@@ -304,9 +304,9 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {%- if owner %}
 
 
-async def _as_loaded(session: AsyncSession, caller: Caller) -> User:
-    """The caller's row, which a new row embeds: the authentication dependency reads only
-    what every request needs of it (auth/dependencies.py)."""
+async def _load_caller(session: AsyncSession, caller: Caller) -> User:
+    """Read the caller's User row, which a new row embeds as its owner: the authentication
+    dependency reads only what every request needs of it (auth/dependencies.py)."""
     user = await session.get(User, caller.id)
     if user is None:  # deleted since its token was checked
         raise NotFoundError(f"User {caller.id} not found")
