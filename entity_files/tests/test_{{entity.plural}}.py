@@ -29,8 +29,9 @@ URL = "/api/v1/{{ entity.route }}"
 {{ "REQUIRED: list[str]" | assignment(entity.update_fields | selectattr("required") | map(attribute="column") | map("quoted") | list, "[]") }}
 # Fields accepted but never shown.
 {{ "HIDDEN: list[str]" | assignment(entity.hidden_fields | map(attribute="column") | map("quoted") | list, "[]") }}
-# Column groups that must be unique.
-{{ "UNIQUE: list[tuple[str, ...]]" | assignment(entity.unique_groups | map("string_tuple") | list, "[]") }}
+# Column groups that must be unique{% if entity.owner_uniques %}, as bodies give them: a group over the owner
+# holds per owner (the caller), so these tests make each row as one user{% endif %}.
+{{ "UNIQUE: list[tuple[str, ...]]" | assignment(entity.body_unique_groups | map("string_tuple") | list, "[]") }}
 # (query parameter, field, operator) for every list filter.
 {%- set filters = [] %}
 {%- for f in entity.fields %}{% for param, op in f.filters %}{% set _ = filters.append([param, f.column, op] | map("quoted") | list | string_tuple_raw) %}{% endfor %}{% endfor %}

@@ -13,6 +13,8 @@
 {%- set soft = cookiecutter.soft_delete -%}
 {#- What fetch_page returns besides the rows: a total, or the next page's cursor. -#}
 {%- set AFTER = "str | None" if cookiecutter.pagination == "cursor" else "int" -%}
+{#- Unique groups over the owner hold per owner: a 409 says "the same owner", never the caller's id. -#}
+{%- set BY_OWNER = ['owner="%s"' % owner.column] if entity.owner_uniques else [] -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: every query the {{ entity.label }} endpoints need."""
 
 {% set std = [] -%}
@@ -115,7 +117,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {{ ("item.%s = await _find_%s" % (f.name, f.target)) | call_line(["session", "data.%s" % f.column, '"%s"' % f.column] + (["caller"] if f.target in scoped else [])) }}
 {%- endfor %}
     session.add(item)
-    await flush_or_conflict(session, item, UNIQUE, "{{ entity.article }}")
+{{ "await flush_or_conflict" | call_line(["session", "item", "UNIQUE", entity.article | quoted] + BY_OWNER) }}
     await session.commit()
     return item
 
@@ -160,7 +162,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
             message = duplicate_message("{{ entity.article }}", {}, unique_columns(error))
             raise ConflictError(message) from error
         index, columns = clash
-        message = duplicate_message("{{ entity.article }}", values[index], columns, index)
+{{ "message = duplicate_message" | call_line([entity.article | quoted, "values[index]", "columns", "index"] + BY_OWNER, indent="        ") }}
         raise ConflictError(message) from error
     await session.commit()
     return created
@@ -193,7 +195,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {%- endfor %}
     item.sqlmodel_update(changes)
     item.updated_at = utc_now()
-    await flush_or_conflict(session, item, UNIQUE, "{{ entity.article }}")
+{{ "await flush_or_conflict" | call_line(["session", "item", "UNIQUE", entity.article | quoted] + BY_OWNER) }}
     await session.commit()
     return item
 
