@@ -348,7 +348,6 @@ def parse(entities: str, many_to_many: str = "", auth: str = "none") -> Plan:
     parsed = tuple(head.build(names, auth) for head in heads)
     _check_cycles(parsed)
     _check_shared_references(parsed)
-    _check_owner_uniques(parsed)
     by_name = {e.name: e for e in parsed}
     links = tuple(_parse_pair(part, by_name, auth) for part in _items(many_to_many, "many_to_many"))
     _check_links(links, parsed)
@@ -595,18 +594,6 @@ def _check_shared_references(entities: tuple[Entity, ...]) -> None:
                     f"{owner.name}'s, but {entity.name} is shared: every user would read the "
                     f"{target.plural} of others inside {entity.plural}; make {entity.name} owned too "
                     f"(add 'owner: user owner'), or remove the reference"
-                )
-
-
-def _check_owner_uniques(entities: tuple[Entity, ...]) -> None:
-    """The owner is the caller, never in a body: a unique(...) over it is not generated yet."""
-    for entity in entities:
-        owner = entity.owner_field
-        for group in entity.composite_uniques:
-            if owner is not None and owner.name in group:
-                raise AnswerError(
-                    f"{entity.name}: unique({', '.join(group)}) names the owner {owner.name}, which this "
-                    "template does not support yet; leave the owner out of unique(...)"
                 )
 
 
