@@ -104,7 +104,8 @@ def test_a_failure_names_the_command_that_reproduces_it(tmp_path: Path) -> None:
     chosen = example(SEED)
     with pytest.raises(AssertionError) as failed:
         _check(chosen, ["ruff", "check", "no-such-folder"], tmp_path)
-    command = str(failed.value).splitlines()[-1].strip()
+    # Everything after the heading: a domain written over several lines keeps its newlines, quoted.
+    command = str(failed.value).split("Reproduce with (from the template checkout):\n", 1)[1].strip()
     assert command.startswith(f"{COOKIECUTTER} --no-input --keep-project-on-failure ")
     words = shlex.split(command)
     assert f"entities={chosen.answers['entities']}" in words
