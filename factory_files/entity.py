@@ -14,9 +14,15 @@
     body: dict[str, Any] = {}
 {%- endif %}
 {#- The owner is the caller, never in a body. #}
+{#- new_user is the caller every time: a unique reference to users gets a new user instead. #}
+{%- set unique_columns = entity.body_unique_groups | sum(start=()) %}
 {%- for f in entity.fields if f.is_reference and not f.optional and not f.is_owner %}
     if "{{ f.column }}" not in fields:
+{%- if f.builtin_user and f.column in unique_columns %}
+        body["{{ f.column }}"] = (await another_user())["id"]
+{%- else %}
         body["{{ f.column }}"] = (await new_{{ f.target }}(client))["id"]
+{%- endif %}
 {%- endfor %}
     return body | fields
 

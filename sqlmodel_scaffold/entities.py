@@ -156,6 +156,20 @@ class Entity:
         return singles + tuple(tuple(by_name[n].column for n in group) for group in self.composite_uniques)
 
     @property
+    def owner_uniques(self) -> tuple[tuple[str, ...], ...]:
+        """Unique groups over the owner's column: each holds per owner, so two users may have
+        the same values (`unique(name, owner)`: each user's names are unique)."""
+        owner = self.owner_field
+        return tuple(group for group in self.unique_groups if owner is not None and owner.column in group)
+
+    @property
+    def body_unique_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The unique groups as a request body gives them: without the owner's column, which
+        is the caller's on create and never in a body."""
+        owner = self.owner_field
+        return tuple(tuple(c for c in group if owner is None or c != owner.column) for group in self.unique_groups)
+
+    @property
     def sort_indexes(self) -> tuple[str, ...]:
         """Columns of `index` fields: each indexed with the id after it, the order a list sorts in,
         so that a page seeks to its place instead of sorting rows that share a value."""
@@ -254,6 +268,21 @@ class Plan:
         """The entity's references to owned entities: each accepts only rows the caller sees."""
         return tuple(f for f in entity.entity_references if self.entity(f.target or "").is_owned)
 
+    def unique_per_owner(self, entity: Entity) -> tuple[str, ...]:
+        """The body columns of the first unique group over the entity's owner that two users can
+        give the same values: none is a reference to owned rows (each user names only their own),
+        and no group without the owner holds within them (`name unique` beside `unique(name, owner)`).
+        Empty when there is none."""
+        owner, owned = entity.owner_field, {f.column for f in self.owned_references(entity)}
+        groups = tuple(zip(entity.unique_groups, entity.body_unique_groups, strict=True))
+        everyones = [set(group) for group, _ in groups if owner is None or owner.column not in group]
+        for group, columns in groups:
+            if owner is None or owner.column not in group or owned & set(columns):
+                continue
+            if not any(other <= set(columns) for other in everyones):
+                return columns
+        return ()
+
     def needs_caller(self, entity: Entity) -> bool:
         """Whether the entity's writes depend on who calls: it is owned, or references owned rows."""
         return entity.is_owned or bool(self.owned_references(entity))
@@ -319,7 +348,6 @@ def parse(entities: str, many_to_many: str = "", auth: str = "none") -> Plan:
     parsed = tuple(head.build(names, auth) for head in heads)
     _check_cycles(parsed)
     _check_shared_references(parsed)
-    _check_owner_uniques(parsed)
     by_name = {e.name: e for e in parsed}
     links = tuple(_parse_pair(part, by_name, auth) for part in _items(many_to_many, "many_to_many"))
     _check_links(links, parsed)
@@ -566,18 +594,6 @@ def _check_shared_references(entities: tuple[Entity, ...]) -> None:
                     f"{owner.name}'s, but {entity.name} is shared: every user would read the "
                     f"{target.plural} of others inside {entity.plural}; make {entity.name} owned too "
                     f"(add 'owner: user owner'), or remove the reference"
-                )
-
-
-def _check_owner_uniques(entities: tuple[Entity, ...]) -> None:
-    """The owner is the caller, never in a body: a unique(...) over it is not generated yet."""
-    for entity in entities:
-        owner = entity.owner_field
-        for group in entity.composite_uniques:
-            if owner is not None and owner.name in group:
-                raise AnswerError(
-                    f"{entity.name}: unique({', '.join(group)}) names the owner {owner.name}, which this "
-                    "template does not support yet; leave the owner out of unique(...)"
                 )
 
 

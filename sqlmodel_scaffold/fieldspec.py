@@ -100,6 +100,30 @@ def _check_group(where: str, group: list[Field]) -> None:
         raise AnswerError(
             f"{where} allows only a few rows, since every field in it is a bool or an enum; add another field"
         )
+    owner = next((f for f in group if f.is_owner), None)
+    if owner is not None:
+        _check_per_owner(where, owner.name, [f for f in group if f is not owner])
+
+
+def _check_per_owner(where: str, owner: str, rest: list[Field]) -> None:
+    """A group over the owner holds per owner, and one user makes the generated tests' rows: the
+    rest of it must allow them as a group (or, alone, a unique field) of its own would."""
+    few = f"{where} allows each {owner} only a few rows"
+    if all(f.type in FEW_VALUES for f in rest):
+        raise AnswerError(f"{few}, since every other field in it is a bool or an enum; add another field")
+    if len(rest) > 1:
+        return
+    (f,) = rest
+    if (values := _whole_values(f)) is not None and values < MIN_UNIQUE_VALUES:
+        raise AnswerError(
+            f"{few}, since {f.name!r} allows only {values} values, too few for the rows the generated tests "
+            f"make; allow at least {MIN_UNIQUE_VALUES} or add another field"
+        )
+    if f.has_default:
+        raise AnswerError(
+            f"{where}: {f.name!r} has a default, so {owner}'s second row left without a value would clash "
+            "with the first; remove the default or add another field"
+        )
 
 
 def _split_items(body: str, owner: str) -> list[str]:

@@ -188,8 +188,7 @@ def _fields(rng: random.Random, owner: str, earlier: list[str], users: bool = Fa
         declared.append(fname)
     if len(declared) >= 2 and rng.random() < 0.25:
         group = rng.sample(declared, 2)
-        if not (owned and declared[0] in group):  # the parser refuses a unique over the owner
-            items.append(f"unique({', '.join(group)})")
+        items.append(f"unique({', '.join(group)})")  # over the owner too: it holds per owner
     return items
 
 

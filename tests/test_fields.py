@@ -630,6 +630,30 @@ def test_with_auth_users_a_reference_to_user_is_the_built_in_user_and_owner_make
     assert plan.children_of(post) == ((note, note.field("post")),)
 
 
+def test_a_unique_over_the_owner_holds_per_owner() -> None:
+    plan = parse(
+        "folder { title: str(40), by: user owner }; "
+        "project { folder: folder, code: str(8), name: str(80), owner: user owner, "
+        "unique(folder, owner), unique(code, name), unique(code, name, owner), unique(name, owner) }",
+        auth="users",
+    )
+    project = plan.entity("project")
+    assert project.unique_groups == (
+        ("folder_id", "owner_id"),
+        ("code", "name"),
+        ("code", "name", "owner_id"),
+        ("name", "owner_id"),
+    )
+    assert project.owner_uniques == tuple(project.unique_groups[i] for i in (0, 2, 3))
+    # The owner is the caller on create, never in a body.
+    assert project.body_unique_groups == (("folder_id",), ("code", "name"), ("code", "name"), ("name",))
+    # Two users may give the same name, but not the same folder (each names only their own) nor
+    # the same code and name (unique among everyone's rows): the generated test takes the name.
+    assert plan.unique_per_owner(project) == ("name",)
+    folder = plan.entity("folder")
+    assert (folder.owner_uniques, folder.body_unique_groups, plan.unique_per_owner(folder)) == ((), (), ())
+
+
 def test_the_shorthand_may_name_the_built_in_user() -> None:
     (post,) = parse("post:user", auth="users").entities
     (user,) = post.references
@@ -663,7 +687,20 @@ def test_with_auth_none_a_user_entity_is_an_ordinary_entity() -> None:
             "note.post references post, whose rows are each their by's, but note is shared",
         ),
         ("post { by: user owner }; note:post", "", "users", "make note owned too (add 'owner: user owner')"),
-        ("post { by: user owner, n: int, unique(n, by) }", "", "users", "leave the owner out of unique(...)"),
+        # a unique(...) over the owner holds per owner: one user's rows must fit in the rest of it
+        ("post { by: user owner, a: bool, unique(a, by) }", "", "users", "unique(a, by) allows each by only a few"),
+        (
+            "post { by: user owner, n: int >= 1 <= 9, unique(by, n) }",
+            "",
+            "users",
+            "allows each by only a few rows, since 'n' allows only 9 values",
+        ),
+        (
+            "post { by: user owner, n: int = 0, unique(n, by) }",
+            "",
+            "users",
+            "'n' has a default, so by's second row left without a value would clash",
+        ),
         # a user of one's own beside the built-in one
         ("user, post { by: user }", "", "users", "entity 'user' declares a user, and auth=users builds one in"),
         ("User { email: email unique }", "", "users", "remove the entity and reference the built-in one"),

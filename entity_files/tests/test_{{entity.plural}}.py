@@ -8,6 +8,8 @@
 {%- set body_refs = entity.references | rejectattr("is_owner") | list -%}
 {#- References to entities of the domain, whose rows these tests delete (the users' are not theirs). -#}
 {%- set domain_refs = entity.entity_references -%}
+{#- References to users in a unique group: new_user is the caller every time, so rows that must differ there each get a user of their own. -#}
+{%- set unique_users = body_refs | selectattr("builtin_user") | selectattr("column", "in", entity.body_unique_groups | sum(start=())) | map(attribute="column") | list -%}
 """The {{ entity.route }} endpoints, end to end through the API: every declared field, filter and sort key."""
 
 import json
@@ -20,6 +22,7 @@ from httpx import AsyncClient
 
 {% set imports = [("conftest", ["MISSING_ID", "BAD_IDS", "StatementCounter", "detail"] + (["forged_cursor"] if cursor else [])), ("factories", [e ~ "_body", "new_" ~ e]), ("samples", ["same"])] -%}
 {% for f in body_refs %}{% set _ = imports.append(("factories", ["new_" ~ f.target])) %}{% endfor -%}
+{% if unique_users %}{% set _ = imports.append(("factories", ["another_user"])) %}{% endif -%}
 {% for parent, f in plan.listed_under(entity) %}{% set _ = imports.append(("factories", ["new_" ~ parent.name])) %}{% endfor -%}
 {% for f in entity.fields if f.type == "text" %}{% set _ = imports.append(("%s.core.text" % cookiecutter.package_name, ["MAX_TEXT"])) %}{% endfor -%}
 {{ imports | import_block }}
@@ -29,8 +32,13 @@ URL = "/api/v1/{{ entity.route }}"
 {{ "REQUIRED: list[str]" | assignment(entity.update_fields | selectattr("required") | map(attribute="column") | map("quoted") | list, "[]") }}
 # Fields accepted but never shown.
 {{ "HIDDEN: list[str]" | assignment(entity.hidden_fields | map(attribute="column") | map("quoted") | list, "[]") }}
-# Column groups that must be unique.
-{{ "UNIQUE: list[tuple[str, ...]]" | assignment(entity.unique_groups | map("string_tuple") | list, "[]") }}
+# Column groups that must be unique{% if entity.owner_uniques %}, as bodies give them: a group over the owner
+# holds per owner (the caller), so these tests make each row as one user{% endif %}.
+{{ "UNIQUE: list[tuple[str, ...]]" | assignment(entity.body_unique_groups | map("string_tuple") | list, "[]") }}
+{%- if unique_users %}
+# References to users among them.
+{{ "UNIQUE_USERS" | assignment(unique_users | map("quoted") | list) }}
+{%- endif %}
 # (query parameter, field, operator) for every list filter.
 {%- set filters = [] %}
 {%- for f in entity.fields %}{% for param, op in f.filters %}{% set _ = filters.append([param, f.column, op] | map("quoted") | list | string_tuple_raw) %}{% endfor %}{% endfor %}
@@ -164,10 +172,16 @@ def _before(low: Any, high: Any) -> bool:
 
 async def unique_body(client: AsyncClient) -> dict[str, Any]:
     """A create body with a value in every unique column: NULLs never clash, so each optional
-    reference among them gets a row to point at."""
+    reference among them gets a row to point at{% if unique_users %}, and each reference to users a new user{% endif %}."""
     body = await {{ e }}_body(client)
     for column in {column for columns in UNIQUE for column in columns}:
+{%- if unique_users %}
+        if column in UNIQUE_USERS:
+            body[column] = (await another_user())["id"]
+        elif body.get(column) is None and column in REFERENCES:
+{%- else %}
         if body.get(column) is None and column in REFERENCES:
+{%- endif %}
             body[column] = (await REFERENCES[column](client))["id"]
     return body
 
@@ -578,9 +592,10 @@ async def unique_body(client: AsyncClient) -> dict[str, Any]:
     # Every reference is set (the factory makes the required ones), so each is embedded; each
     # row gets rows of its own, since a unique group may allow only a few per referenced row.
     bodies = [await unique_body(client) for _ in range(50)]
-{%- if body_refs | selectattr("optional") | list %}
+{%- set optional_refs = body_refs | selectattr("optional") | rejectattr("column", "in", unique_users) | list %}
+{%- if optional_refs %}
     for body in bodies:
-{%- for f in body_refs if f.optional %}
+{%- for f in optional_refs %}
         body["{{ f.column }}"] = (await new_{{ f.target }}(client))["id"]
 {%- endfor %}
 {%- endif %}

@@ -11,7 +11,7 @@ from typing import Any
 from httpx import AsyncClient
 
 import samples
-from conftest import create
+from conftest import create{% if cookiecutter.auth == "users" %}, make_user{% endif %}
 {%- if cookiecutter.auth == "users" %}
 
 
@@ -21,6 +21,13 @@ async def new_user(client: AsyncClient) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     user: dict[str, Any] = response.json()
     return user
+
+
+async def another_user() -> dict[str, Any]:
+    """A new user, who never signs in: rows that must differ in a unique reference to users
+    each point at one of their own (new_user is the same user every time)."""
+    user = await make_user(f"user-{samples.fresh()}@example.com")
+    return {"id": {{ "str(user.id)" if cookiecutter.primary_key == "uuid" else "user.id" }}}
 {%- endif %}
 
 {%- for entity in plan.entities %}

@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth.callers import callers
-from ..core.conflicts import duplicate_message, unique_columns, unique_values
-from ..core.errors import ConflictError, NotFoundError, UnprocessableError, is_unique_violation
+from ..core.conflicts import flush_or_conflict
+from ..core.errors import ConflictError, NotFoundError, UnprocessableError
 from ..core.etags import precondition_failed, refuse_if_changed, versions
 from ..core.filters import filtered
 from ..core.pagination import fetch_page
@@ -49,7 +49,7 @@ async def list_users(session: AsyncSession, query: UserQuery) -> tuple[list[User
 async def create_user(session: AsyncSession, data: UserCreate) -> User:
     item = User.model_validate(data, update={"hashed_password": await hash_password(data.password)})
     session.add(item)
-    await _flush(session, item)
+    await flush_or_conflict(session, item, UNIQUE, "a user")
     await session.commit()
     return item
 
@@ -84,7 +84,7 @@ async def update_user(
         changes["token_version"] = item.token_version + 1
     item.sqlmodel_update(changes)
     item.updated_at = utc_now()
-    await _flush(session, item)
+    await flush_or_conflict(session, item, UNIQUE, "a user")
     await _commit_change(session, user_id)
     return item
 
@@ -126,15 +126,3 @@ async def _commit_change(session: AsyncSession, user_id: {{ ID }}) -> None:
     workers when the database's notification reaches them: auth/callers.py)."""
     await session.commit()
     callers.forget(str(user_id))
-
-
-async def _flush(session: AsyncSession, item: User) -> None:
-    """Flush, turning a taken email into a 409 that names it."""
-    values = unique_values(item, UNIQUE)
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        if not is_unique_violation(error):
-            raise
-        message = duplicate_message("a user", values, unique_columns(error))
-        raise ConflictError(message) from error

@@ -13,6 +13,8 @@
 {%- set soft = cookiecutter.soft_delete -%}
 {#- What fetch_page returns besides the rows: a total, or the next page's cursor. -#}
 {%- set AFTER = "str | None" if cookiecutter.pagination == "cursor" else "int" -%}
+{#- Unique groups over the owner hold per owner: a 409 says "the same owner", never the caller's id. -#}
+{%- set BY_OWNER = ['owner="%s"' % owner.column] if entity.owner_uniques else [] -%}
 """{{ entity.plural | replace("_", " ") | capitalize }}: every query the {{ entity.label }} endpoints need."""
 
 {% set std = [] -%}
@@ -26,7 +28,7 @@
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-{% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.etags", ["precondition_failed", "refuse_if_changed", "versions"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
+{% set imports = [("..core.errors", ["NotFoundError", "is_unique_violation"]), ("..core.etags", ["precondition_failed", "refuse_if_changed", "versions"]), ("..core.conflicts", ["duplicate_message", "first_duplicate", "flush_or_conflict", "unique_columns", "unique_values"]), ("..core.filters", ["filtered"]), ("..core.pagination", ["fetch_page"]), ("..core.tables", ["utc_now"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update"])] -%}
 {% set _ = imports.append(("..core.errors", ["ConflictError"])) -%}
 {% if refs | rejectattr("is_owner") | list %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% endif -%}
 {% if refs %}{% set _ = imports.append(("..core.tables", ["embedded"])) %}{% endif -%}
@@ -107,7 +109,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {%- if owner %}
     # The caller owns what they create.
 {{ ("item = %s.model_validate" % E) | call_line(["data", 'update={"%s": caller.id}' % owner.column]) }}
-    item.{{ owner.name }} = await _as_loaded(session, caller)
+    item.{{ owner.name }} = await _load_caller(session, caller)
 {%- else %}
     item = {{ E }}.model_validate(data)
 {%- endif %}
@@ -115,7 +117,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {{ ("item.%s = await _find_%s" % (f.name, f.target)) | call_line(["session", "data.%s" % f.column, '"%s"' % f.column] + (["caller"] if f.target in scoped else [])) }}
 {%- endfor %}
     session.add(item)
-    await _flush(session, item)
+{{ "await flush_or_conflict" | call_line(["session", "item", "UNIQUE", entity.article | quoted] + BY_OWNER) }}
     await session.commit()
     return item
 
@@ -129,7 +131,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {{ ("%s = await _find_%s" % (f.name ~ "_rows", plan.referenced(f).plural)) | call_line(["session", "[data.%s for data in items]" % f.column, '"%s"' % f.column] + (["caller"] if f.target in scoped else [])) }}
 {%- endfor %}
 {%- if owner %}
-    owner = await _as_loaded(session, caller)
+    owner = await _load_caller(session, caller)
 {%- endif %}
     created = []
 {%- if refs | rejectattr("is_owner") | list %}
@@ -160,7 +162,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
             message = duplicate_message("{{ entity.article }}", {}, unique_columns(error))
             raise ConflictError(message) from error
         index, columns = clash
-        message = duplicate_message("{{ entity.article }}", values[index], columns, index)
+{{ "message = duplicate_message" | call_line([entity.article | quoted, "values[index]", "columns", "index"] + BY_OWNER, indent="        ") }}
         raise ConflictError(message) from error
     await session.commit()
     return created
@@ -193,7 +195,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
 {%- endfor %}
     item.sqlmodel_update(changes)
     item.updated_at = utc_now()
-    await _flush(session, item)
+{{ "await flush_or_conflict" | call_line(["session", "item", "UNIQUE", entity.article | quoted] + BY_OWNER) }}
     await session.commit()
     return item
 
@@ -301,26 +303,14 @@ def visible(caller: Caller) -> ColumnElement[bool]:
             raise UnprocessableError(message, loc=("body", index, field))
     return [None if i is None else found[i] for i in ids]
 {%- endfor %}
+{%- if owner %}
 
 
-{% if owner -%}
-async def _as_loaded(session: AsyncSession, caller: Caller) -> User:
-    """The caller's row, which a new row embeds: the authentication dependency reads only
-    what every request needs of it (auth/dependencies.py)."""
+async def _load_caller(session: AsyncSession, caller: Caller) -> User:
+    """Read the caller's User row, which a new row embeds as its owner: the authentication
+    dependency reads only what every request needs of it (auth/dependencies.py)."""
     user = await session.get(User, caller.id)
     if user is None:  # deleted since its token was checked
         raise NotFoundError(f"User {caller.id} not found")
     return user
-
-
-{% endif -%}
-async def _flush(session: AsyncSession, item: {{ E }}) -> None:
-    """Flush, turning a duplicate into a 409 that names the values that clash."""
-    values = unique_values(item, UNIQUE)
-    try:
-        await session.flush()
-    except IntegrityError as error:
-        if not is_unique_violation(error):
-            raise
-        message = duplicate_message("{{ entity.article }}", values, unique_columns(error))
-        raise ConflictError(message) from error
+{%- endif %}

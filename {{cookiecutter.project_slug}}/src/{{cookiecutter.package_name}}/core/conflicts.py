@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .errors import ConflictError, is_unique_violation
 from .tables import metadata
 
 # PostgreSQL: 'Key (isbn)=(978-0) already exists.'; SQLite: 'UNIQUE constraint failed: book.isbn'.
@@ -55,14 +56,45 @@ def unique_values(row: SQLModel, groups: Sequence[Sequence[str]]) -> dict[str, A
 
 
 def duplicate_message(
-    article: str, values: Mapping[str, Any], columns: Sequence[str], index: int | None = None
+    article: str,
+    values: Mapping[str, Any],
+    columns: Sequence[str],
+    index: int | None = None,
+    owner: str | None = None,
 ) -> str:
-    """`A book with isbn '978-0' already exists`, prefixed by the bulk item's index."""
+    """`A book with isbn '978-0' already exists`, prefixed by the bulk item's index.
+
+    `owner` is the owner's column of an owned table: a group over it is unique per owner,
+    whom no body names (it is the caller on create), so the message says "the same owner"
+    rather than show an id.
+    """
     prefix = "" if index is None else f"Item {index}: "
-    named = " and ".join(f"{name} {_shown(values[name])}" for name in columns if name in values)
-    if not named:
+    shown = [name for name in columns if name in values and name != owner]
+    if not shown:
         return f"{prefix}{article.capitalize()} with these unique values already exists"
-    return f"{prefix}{article.capitalize()} with {named} already exists"
+    named = [f"{name} {_shown(values[name])}" for name in shown]
+    if owner is not None and owner in columns:
+        named.append("the same owner")
+    return f"{prefix}{article.capitalize()} with {' and '.join(named)} already exists"
+
+
+async def flush_or_conflict(
+    session: AsyncSession,
+    item: SQLModel,
+    groups: Sequence[Sequence[str]],
+    article: str,
+    owner: str | None = None,
+) -> None:
+    """Flush, turning a duplicate into a 409 that names the values that clash (`owner` as
+    duplicate_message takes it)."""
+    values = unique_values(item, groups)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        message = duplicate_message(article, values, unique_columns(error), owner=owner)
+        raise ConflictError(message) from error
 
 
 def _fold(value: Any) -> Any:
