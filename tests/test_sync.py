@@ -5,7 +5,8 @@ synced tree equals a fresh generation of B byte for byte outside migrations/vers
 database upgraded through A's revisions and sync's has the schema B's `0001` makes, on SQLite and
 PostgreSQL. Then the cases with edits and rows: an edit elsewhere survives, an edit on the changed
 lines is a conflict that writes nothing, renamed and backfilled values are there, a change that
-rows break fails before it changes anything, and a refused spec changes nothing.
+rows break fails before it changes anything, a refused spec changes nothing, and an owned
+entity (auth=users) joins a project that holds rows: its service and suite work.
 
 TEMPLATE_SYNC_SEED and TEMPLATE_SYNC_EXAMPLES run other samples.
 """
