@@ -283,12 +283,16 @@ class Field:
 
     @property
     def column_kwargs(self) -> list[str]:
-        """`sa_column_kwargs` items: the server default, and what core/filters.py reads."""
+        """`sa_column_kwargs` items: the server default, and what core/filters.py and
+        core/references.py read."""
         kwargs = []
         if self.server_default is not None:
             kwargs.append(f'"server_default": {self.server_default}')
         if self.ignore_case:
             kwargs.append('"info": {"ignore_case": True}')
+        if self.is_owner:
+            # core/references.py names only the rows a caller may see: it finds owners by this.
+            kwargs.append('"info": {"owner": True}')
         return kwargs
 
     @property

@@ -5,7 +5,8 @@ synced tree equals a fresh generation of B byte for byte outside migrations/vers
 database upgraded through A's revisions and sync's has the schema B's `0001` makes, on SQLite and
 PostgreSQL. Then the cases with edits and rows: an edit elsewhere survives, an edit on the changed
 lines is a conflict that writes nothing, renamed and backfilled values are there, a change that
-rows break fails before it changes anything, and a refused spec changes nothing.
+rows break fails before it changes anything, a refused spec changes nothing, and an owned
+entity (auth=users) joins a project that holds rows: its service and suite work.
 
 TEMPLATE_SYNC_SEED and TEMPLATE_SYNC_EXAMPLES run other samples.
 """
@@ -538,3 +539,92 @@ def test_a_link_field_takes_rename_and_backfill_too(tmp_path: Path) -> None:
         (1, "2020-05-06"),
         (2, "2024-01-02"),
     ]
+
+
+# The service, run in-process against a migrated database: two users, an owned review each may
+# see or not, of a book that was there before the review entity was.
+OWNED_SERVICE_CHECK = """
+import asyncio
+
+from httpx import ASGITransport, AsyncClient
+
+from library_desk.core.database import session_factory
+from library_desk.main import app
+from library_desk.users.models import UserCreate
+from library_desk.users.service import create_user
+
+PASSWORD = "correct horse battery staple"
+
+
+async def client_of(email: str) -> AsyncClient:
+    async with session_factory() as session:
+        await create_user(session, UserCreate(email=email, password=PASSWORD))
+    client = AsyncClient(transport=ASGITransport(app=app), base_url="http://test")
+    form = {"username": email, "password": PASSWORD}
+    token = (await client.post("/api/v1/auth/token", data=form)).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+async def main() -> None:
+    ann, bob = await client_of("ann@example.com"), await client_of("bob@example.com")
+    [book] = (await ann.get("/api/v1/books")).json()["items"]
+    created = await ann.post("/api/v1/reviews", json={"book_id": book["id"], "stars": 5})
+    assert created.status_code == 201, created.text
+    review = created.json()
+    assert review["reader"]["email"] == "ann@example.com"
+    assert [r["id"] for r in (await ann.get(f"/api/v1/books/{book['id']}/reviews")).json()["items"]] == [review["id"]]
+    assert (await bob.get("/api/v1/reviews")).json()["items"] == []
+    assert (await bob.get(f"/api/v1/reviews/{review['id']}")).status_code == 404
+    refused = await bob.delete(f"/api/v1/books/{book['id']}")
+    assert refused.status_code == 409, refused.text
+    held = "1 review row of another user (book_id); it cannot be deleted while they need it"
+    assert refused.json()["detail"] == f"Book {book['id']} is still referenced by {held}", refused.text
+    print("service ok")
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_an_owned_entity_joins_a_project_that_holds_rows(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    project = render(tmp_path, project_name="Library Desk", entities=LIBRARY, database=kind, auth="users")
+    url = database(kind, tmp_path, "library", request)
+    migrate(project, url)
+    execute(
+        url,
+        "INSERT INTO author (name) VALUES ('Ursula')",
+        "INSERT INTO book (title, isbn, author_id, status) VALUES ('Earthsea', '978-0', 1, 'live')",
+    )
+
+    review = "review { book: book, stars: int >= 1 <= 5, body: text?, reader: user owner }"
+    edit_domain(project, {"entities": f"{LIBRARY}\n{review}"})
+    done = sync(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (project / "tests" / "test_reviews_ownership.py").is_file()
+    migrate(project, url)
+    check = alembic(project, url, "check")
+    assert "No new upgrade operations detected" in check.stdout + check.stderr, check.stderr[-2000:]
+    assert execute(url, "SELECT title FROM book") == [("Earthsea",)]
+    for tool in (
+        ["ruff", "check", "--no-cache", "."],
+        ["ruff", "format", "--check", "--no-cache", "."],
+        ["mypy", "--cache-dir", str(tmp_path / "mypy-cache")],
+    ):
+        linted = subprocess.run([sys.executable, "-m", *tool], cwd=project, capture_output=True, text=True)
+        assert linted.returncode == 0, linted.stdout + linted.stderr
+
+    settings = {"DATABASE_URL": url, "SECRET_KEY": "k" * 40, "PYTHONPATH": str(project / "src")}
+    env = {**os.environ, **settings}
+    served = subprocess.run([sys.executable, "-c", OWNED_SERVICE_CHECK], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert served.stdout.strip().endswith("service ok"), served.stdout[-2000:] + served.stderr[-4000:]
+    # Its own suite, on a database of its own (SQLite, or one next to the migrated one).
+    suite_env = {**os.environ, "TEST_DATABASE_URL": url if kind == "postgresql" else ""}
+    suite_env = {key: value for key, value in suite_env.items() if value}
+    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"], cwd=project,
+                           env=suite_env, capture_output=True, text=True, timeout=1200)  # fmt: skip
+    assert suite.returncode == 0, suite.stdout[-6000:]

@@ -1,5 +1,6 @@
 """Signing in: tokens, their refusals (401), rotation and reuse, throttling, signup, OpenAPI."""
 
+import asyncio
 from datetime import timedelta
 
 import jwt
@@ -163,6 +164,26 @@ async def test_five_failed_sign_ins_lock_the_email_with_retry_after(
     # Another email is not locked.
     await make_user("other@example.com")
     await sign_in(anonymous_client, "other@example.com")
+
+
+async def test_concurrent_failed_sign_ins_get_no_more_than_the_allowed_guesses(
+    committing_client: AsyncClient,
+) -> None:
+    await make_user(USER_EMAIL)
+    wrong = {"username": USER_EMAIL, "password": "wrong password"}
+    burst = await asyncio.gather(*(committing_client.post(TOKEN, data=wrong) for _ in range(12)))
+    statuses = [response.status_code for response in burst]
+    assert set(statuses) <= {401, 429}, [response.text for response in burst]
+    guesses = statuses.count(401)
+    assert guesses <= MAX_FAILURES
+    # A burst may be refused more than it had to be (attempts in flight count too); one at a
+    # time, the guesses add up to exactly MAX_FAILURES, and then even the right password waits.
+    for _ in range(MAX_FAILURES - guesses):
+        assert (await committing_client.post(TOKEN, data=wrong)).status_code == 401
+    right = {"username": USER_EMAIL, "password": PASSWORD}
+    response = await committing_client.post(TOKEN, data=right)
+    assert response.status_code == 429
+    assert 0 < int(response.headers["retry-after"]) <= 15 * 60
 
 
 async def test_a_successful_sign_in_clears_the_failures(

@@ -237,16 +237,41 @@ async def client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
 {%- endif %}
 
 
+@asynccontextmanager
+async def committing(test_engine: AsyncEngine) -> AsyncIterator[None]:
+    """While open, the app's sessions commit, each on a pooled connection of its own, so that
+    concurrent requests race in the database as they do in production; the rows written are
+    removed after. An in-memory SQLite database is private to one connection: on SQLite they
+    share a database file of their own instead."""
+    if test_engine.dialect.name == "postgresql":
+        session_factory.configure(bind=test_engine)
+        try:
+            yield
+        finally:
+            session_factory.configure(bind=engine)
+            tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+            async with test_engine.begin() as connection:
+                await connection.execute(text(f"TRUNCATE {tables}"))
+        return
+    async with own_database("sqlite+aiosqlite:///committing.db") as url:
+        file_engine = create_engine(get_settings(), url)
+        try:
+            async with file_engine.begin() as connection:
+                await connection.run_sync(upgrade)
+            session_factory.configure(bind=file_engine)
+            yield
+        finally:
+            session_factory.configure(bind=engine)
+            await file_engine.dispose()
+
+
 @pytest.fixture
 async def racing_client(test_engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
-    """A client whose requests commit, each on a pooled connection of its own, so that
-    concurrent requests race in the database as they do in production. PostgreSQL only (an
-    in-memory SQLite database is private to one connection); the rows written are removed
-    after the test."""
+    """A client whose requests commit and race (`committing`). PostgreSQL only: these races
+    are between concurrent writers, and SQLite has one writer at a time."""
     if test_engine.dialect.name != "postgresql":
         pytest.skip("races run on PostgreSQL: set TEST_DATABASE_URL")
-    session_factory.configure(bind=test_engine)
-    try:
+    async with committing(test_engine):
 {%- if cookiecutter.auth == "users" %}
         await make_user(USER_EMAIL)
         async with client_of(USER_EMAIL) as client:
@@ -256,11 +281,15 @@ async def racing_client(test_engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
 {%- endif %}
-    finally:
-        session_factory.configure(bind=engine)
-        tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-        async with test_engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {tables}"))
+{%- if cookiecutter.auth == "users" %}
+
+
+@pytest.fixture
+async def committing_client(test_engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
+    """An anonymous client whose requests commit and race (`committing`), on both databases."""
+    async with committing(test_engine), client_of(None) as client:
+        yield client
+{%- endif %}
 
 
 class StatementCounter:

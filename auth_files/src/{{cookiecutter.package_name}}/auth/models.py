@@ -58,8 +58,9 @@ class RefreshToken(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A failed sign-in, counted per email (core of the throttle in auth/service.py): in the
-    database, so that every worker and replica counts the same, across restarts."""
+    """A sign-in attempt, counted per email (the throttle in auth/service.py): written before
+    the password is checked and kept as a failure unless it succeeds; in the database, so that
+    every worker and replica counts the same, across restarts."""
 
     __tablename__ = "login_failure"
 {%- if uuid %}

@@ -31,26 +31,28 @@ FAILURE_WINDOW = timedelta(minutes=15)
 async def sign_in(session: AsyncSession, email: str, password: str) -> TokenPair:
     """A new token pair (a new family) for the right email and password."""
     key = email.strip().lower()
-    await refuse_if_throttled(session, key)
+    # The attempt is recorded, and committed, before it counts the attempts in the window.
+    # Of any MAX_FAILURES + 1 attempts that pass, the last to count would see all of them
+    # (each committed before it counted, none removed but by leaving the window or by a
+    # success), and would have refused itself: so at most MAX_FAILURES guesses pass, however
+    # many workers answer at once. Attempts still in flight count too, so a burst may be
+    # refused more than it had to be, never less.
+    attempt = await record_attempt(session, key)
+    await refuse_if_throttled(session, attempt)
     user = await find_user_by_email(session, key)
+    # Each transaction here only reads or starts by writing: SQLite cannot make a reader a
+    # writer while another connection writes ("database is locked").
+    await session.commit()
     # An unknown email is checked against a dummy hash: as slow as a wrong password.
     matches = await verify_password(password, user.hashed_password if user else dummy_hash())
-    now = utc_now()
-    # Rows the window or their lifetime left behind go as the same email or user comes back,
-    # so that neither table grows with anything but recent sign-ins.
     if user is None or not matches or not user.is_active:
-        await session.exec(
-            delete(LoginFailure).where(
-                col(LoginFailure.email) == key, col(LoginFailure.failed_at) <= now - FAILURE_WINDOW
-            )
-        )
-        session.add(LoginFailure(email=key))
-        await session.commit()
+        # The attempt's row stays: it is the failure the throttle counts.
         raise unauthorized("Incorrect email or password")
     await session.exec(delete(LoginFailure).where(col(LoginFailure.email) == key))
+    # Refresh tokens their lifetime left behind go as their user comes back.
     await session.exec(
         delete(RefreshToken).where(
-            col(RefreshToken.user_id) == user.id, col(RefreshToken.expires_at) < now
+            col(RefreshToken.user_id) == user.id, col(RefreshToken.expires_at) < utc_now()
         )
     )
     pair = issue_tokens(session, user, family=new_token_id())
@@ -58,19 +60,44 @@ async def sign_in(session: AsyncSession, email: str, password: str) -> TokenPair
     return pair
 
 
-async def refuse_if_throttled(session: AsyncSession, key: str) -> None:
-    """429 while the email has MAX_FAILURES failures within the window, with the seconds
-    until the oldest of them leaves it."""
+async def record_attempt(session: AsyncSession, key: str) -> LoginFailure:
+    """A row for this attempt, committed; a failure unless a success deletes it. The rows the
+    window left behind go as the same email comes back, so that the table holds little but
+    recent attempts."""
+    attempt = LoginFailure(email=key)
+    await session.exec(
+        delete(LoginFailure).where(
+            col(LoginFailure.email) == key,
+            col(LoginFailure.failed_at) <= attempt.failed_at - FAILURE_WINDOW,
+        )
+    )
+    session.add(attempt)
+    await session.commit()
+    return attempt
+
+
+async def refuse_if_throttled(session: AsyncSession, attempt: LoginFailure) -> None:
+    """429 when the window holds more than MAX_FAILURES attempts with this one, with the
+    seconds until one attempt would pass. The refused attempt's row goes, so that attempts
+    during the lockout do not extend it."""
     now = utc_now()
-    recent = (
+    others = (
         select(LoginFailure.failed_at)
-        .where(col(LoginFailure.email) == key, col(LoginFailure.failed_at) > now - FAILURE_WINDOW)
+        .where(
+            col(LoginFailure.email) == attempt.email,
+            col(LoginFailure.failed_at) > now - FAILURE_WINDOW,
+            col(LoginFailure.id) != attempt.id,
+        )
         .order_by(col(LoginFailure.failed_at).desc())
         .limit(MAX_FAILURES)
     )
-    times = (await session.exec(recent)).all()
+    times = (await session.exec(others)).all()
     if len(times) < MAX_FAILURES:
         return
+    await session.commit()
+    await session.exec(delete(LoginFailure).where(col(LoginFailure.id) == attempt.id))
+    await session.commit()
+    # Once the oldest of the MAX_FAILURES newest others has left the window, one passes.
     seconds = math.ceil((times[-1] + FAILURE_WINDOW - now).total_seconds())
     raise HTTPException(
         status.HTTP_429_TOO_MANY_REQUESTS,

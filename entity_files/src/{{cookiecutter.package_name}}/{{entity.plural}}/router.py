@@ -12,6 +12,9 @@
 {%- set WRITER = ["caller: CurrentUser"] if plan.needs_caller(entity) else [] -%}
 {%- set BY = ["caller"] if owned else [] -%}
 {%- set WRITTEN_BY = ["caller"] if plan.needs_caller(entity) else [] -%}
+{#- A delete refused (409) names only the rows that need it which the caller sees. -#}
+{%- set DELETER = ["caller: CurrentUser"] if cookiecutter.auth == "users" else [] -%}
+{%- set DELETED_BY = ["caller"] if cookiecutter.auth == "users" else [] -%}
 {#- The id in a path, with Starlette's convertor: `/heroes/bulk` is then no id, but a 405. -#}
 {%- set ID = "{%s_id:%s}" % (entity.name, "uuid" if cookiecutter.primary_key == "uuid" else "int") -%}
 {#- The end of every list endpoint: rows from the service, returned as a page of `table` rows. -#}
@@ -43,7 +46,7 @@ from pydantic import Field
 {% set imports = [("..core.database", ["SessionDep"]), ("..core.errors", ["COMMON_RESPONSES", "ErrorBody", "BODY_ERRORS"]), ("..core.etags", ["PRECONDITION_FAILED", "IfMatch", "tag"]), ("..core.ids", ["IdPath"]), ("..core.pagination", ["Page"]), (".", ["service"]), (".models", [E, E ~ "Create", E ~ "Query", E ~ "Update", R])] -%}
 
 {% for parent, f in parents %}{% set _ = imports.append(("..%s.service" % parent.plural, ["get_" ~ parent.name])) %}{% set _ = imports.append((".models", [E ~ "QueryOf" ~ parent.class_name])) %}{% endfor -%}
-{% if plan.needs_caller(entity) or parents | selectattr("0.is_owned") | list %}{% set _ = imports.append(("..auth.dependencies", ["CurrentUser"])) %}{% endif -%}
+{% if DELETER %}{% set _ = imports.append(("..auth.dependencies", ["CurrentUser"])) %}{% endif -%}
 {{ imports | import_block }}
 
 MAX_BULK = 100
@@ -120,10 +123,10 @@ DELETE_ERRORS: dict[int | str, dict[str, object]] = {
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**DELETE_ERRORS, **PRECONDITION_FAILED},
 )
-{{ ("delete_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"] + CALLER + ["if_match: IfMatch = None"], "None") }}
+{{ ("delete_" ~ e) | def_line([e ~ "_id: IdPath", "session: SessionDep"] + DELETER + ["if_match: IfMatch = None"], "None") }}
     """Delete {{ entity.article }}{% if soft %} (it can be restored){% endif %}; with If-Match, only if the row still has
     one of the ETags it names (else 412)."""
-{{ ("await service.delete_" ~ e) | call_line(["session", e ~ "_id"] + BY + ["if_match"]) }}
+{{ ("await service.delete_" ~ e) | call_line(["session", e ~ "_id"] + DELETED_BY + ["if_match"]) }}
 {%- if soft %}
 
 

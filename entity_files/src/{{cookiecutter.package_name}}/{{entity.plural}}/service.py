@@ -9,6 +9,8 @@
 {%- set scoped = plan.owned_references(entity) | map(attribute="target") | list -%}
 {%- set CALLER = ["caller: Caller"] if owner else [] -%}
 {%- set WRITER = ["caller: Caller"] if plan.needs_caller(entity) else [] -%}
+{#- A delete refused (409) names only the rows that need it which the caller sees. -#}
+{%- set DELETER = ["caller: Caller"] if cookiecutter.auth == "users" else [] -%}
 {%- set ID = "UUID" if cookiecutter.primary_key == "uuid" else "int" -%}
 {%- set soft = cookiecutter.soft_delete -%}
 {#- What fetch_page returns besides the rows: a total, or the next page's cursor. -#}
@@ -33,7 +35,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {% if refs | rejectattr("is_owner") | list %}{% set _ = imports.append(("..core.errors", ["UnprocessableError"])) %}{% endif -%}
 {% if refs %}{% set _ = imports.append(("..core.tables", ["embedded"])) %}{% endif -%}
 {% for f in target_fields if f.target != e %}{% set T = plan.referenced(f) %}{% set _ = imports.append(("..%s.models" % T.plural, [T.class_name])) %}{% if f.target in scoped %}{% set _ = imports.append(("..%s" % T.plural, ["service as %s_service" % T.name])) %}{% endif %}{% endfor -%}
-{% if WRITER %}{% set _ = imports.append(("..auth.models", ["Caller"])) %}{% endif -%}
+{% if WRITER or DELETER %}{% set _ = imports.append(("..auth.models", ["Caller"])) %}{% endif -%}
 {% if owner %}{% set _ = imports.append(("..users.models", ["User"])) %}{% endif -%}
 {% if owner %}{% set _ = imports.append(("..core.ownership", ["visible_to"])) %}{% endif -%}
 {% set _ = imports.append(("..core.references", ((["live_rows"] if entity.entity_references else []) + ["restore", "soft_delete"] if soft else ["refuse_if_referenced"]) + (["lock_tree_moves", "refuse_cycle"] if tree else []))) -%}
@@ -200,10 +202,10 @@ def visible(caller: Caller) -> ColumnElement[bool]:
     return item
 
 
-{{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID] + CALLER + ["if_match: str | None = None"], "None") }}
+{{ ("delete_" ~ e) | def_line(["session: AsyncSession", e ~ "_id: " ~ ID] + DELETER + ["if_match: str | None = None"], "None") }}
     """Delete the {{ entity.label }}{% if soft %} (it can be restored){% endif %}; with `if_match`, only if its ETag is one it names."""
 {%- if soft %}
-{{ "deleted = await soft_delete" | call_line(["session", E, e ~ "_id", entity.label | capitalize | quoted, "versions(if_match)"] + (["visible(caller)"] if owner else [])) }}
+{{ "deleted = await soft_delete" | call_line(["session", E, e ~ "_id", entity.label | capitalize | quoted, "versions(if_match)"] + (["visible(caller)"] if owner else []) + (["caller=caller"] if DELETER else [])) }}
     if not deleted:
         # Not there at all (a 404), or there with another version.
         await get_{{ e }}(session, {{ e }}_id{% if owner %}, caller{% endif %})
@@ -220,7 +222,7 @@ def visible(caller: Caller) -> ColumnElement[bool]:
     except IntegrityError:
         # ON DELETE RESTRICT: rows that need this one still point at it; name them.
         await session.rollback()
-{{ "await refuse_if_referenced" | call_line(["session", E, e ~ "_id", (entity.label | capitalize | quoted)], indent="        ") }}
+{{ "await refuse_if_referenced" | call_line(["session", E, e ~ "_id", (entity.label | capitalize | quoted)] + (["caller=caller"] if DELETER else []), indent="        ") }}
         raise
     if result.rowcount == 0:
         # Not there at all (a 404), or there with another version.

@@ -34,6 +34,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 {%- endif %}
 
+{% if cookiecutter.auth == "users" -%}
+from ..auth.models import Caller
+{% endif -%}
 from .errors import ConflictError, UnprocessableError
 from .tables import metadata
 {%- if cookiecutter.soft_delete %}, utc_now{% endif %}
@@ -45,17 +48,33 @@ ModelT = TypeVar("ModelT", bound=SQLModel)
 SHOWN_REFERRERS = 5
 
 
+{% if cookiecutter.auth == "users" -%}
+async def refuse_if_referenced(
+    session: AsyncSession,
+    model: type[SQLModel],
+    row_id: Any,
+    label: str,
+    fix: str = "",
+    caller: Caller | None = None,
+) -> None:
+    """A 409 naming the rows whose required references (ON DELETE RESTRICT) still need this
+    one, and `fix`, what to do instead (by default: delete them or change their reference).
+    Rows the `caller` may not see (other users' owned rows) are counted, never named."""
+{%- else -%}
 async def refuse_if_referenced(
     session: AsyncSession, model: type[SQLModel], row_id: Any, label: str, fix: str = ""
 ) -> None:
     """A 409 naming the rows whose required references (ON DELETE RESTRICT) still need this
     one, and `fix`, what to do instead (by default: delete them or change their reference)."""
+{%- endif %}
+{%- set BY = ", caller" if cookiecutter.auth == "users" else "" %}
 {%- if cookiecutter.soft_delete %}
     # A real delete (of a user, whose table keeps no deleted_at): the database refuses it while
     # any row points at it, a soft-deleted one too (which a restore would bring back).
-    await _refuse_if_referenced(session, _table(model), [row_id], label, fix, live_only=False)
+    table = _table(model)
+    await _refuse_if_referenced(session, table, [row_id], label, fix, False{{ BY }})
 {%- else %}
-    await _refuse_if_referenced(session, _table(model), [row_id], label, fix)
+    await _refuse_if_referenced(session, _table(model), [row_id], label, fix{{ BY }})
 {%- endif %}
 {%- if cookiecutter.soft_delete %}
 
@@ -77,11 +96,13 @@ async def soft_delete(
     versions: list[int] | None = None,
 {%- if cookiecutter.auth == "users" %}
     visible: ColumnElement[bool] | None = None,
+    caller: Caller | None = None,
 ) -> bool:
     """Set `deleted_at` on a live row (whose `row_version` is one of `versions`, and that is
     `visible` to the caller, when given), as a real delete would: refused (409) while live
     rows still need it (RESTRICT), and the rows that reference it (CASCADE) go too, with the
-    same `deleted_at`, so that a restore finds them. False when no such live row exists.
+    same `deleted_at`, so that a restore finds them. False when no such live row exists. The
+    409 names only rows the `caller` may see.
 {%- else %}
 ) -> bool:
     """Set `deleted_at` on a live row (whose `row_version` is one of `versions`, when given),
@@ -107,8 +128,13 @@ async def soft_delete(
     if result.rowcount == 0:
         return False
     # Only now, with the row locked by that UPDATE, are the rows that need it looked for.
+{%- if cookiecutter.auth == "users" %}
+    await _refuse_if_referenced(session, table, [row_id], label, caller=caller)
+    await _cascade(session, table, [row_id], deleted_at, caller)
+{%- else %}
     await _refuse_if_referenced(session, table, [row_id], label)
     await _cascade(session, table, [row_id], deleted_at)
+{%- endif %}
     return True
 
 
@@ -145,7 +171,13 @@ async def restore(session: AsyncSession, model: type[SQLModel], row_id: Any, lab
     return await _restore(session, table, [row_id], deleted_at, label, f"{label} {row_id}")
 
 
+{% if cookiecutter.auth == "users" -%}
+async def _cascade(
+    session: AsyncSession, table: Table, ids: list[Any], deleted_at: Any, caller: Caller | None
+) -> None:
+{%- else -%}
 async def _cascade(session: AsyncSession, table: Table, ids: list[Any], deleted_at: Any) -> None:
+{%- endif %}
     """ON DELETE CASCADE for a soft delete; link tables keep their rows (a listing hides links
     to deleted rows)."""
     for key in _soft_cascades(table):
@@ -159,8 +191,13 @@ async def _cascade(session: AsyncSession, table: Table, ids: list[Any], deleted_
             gone = _deleting(referring, deleted_at).where(referring.c.id.in_(found), live)
             await session.exec(gone)
             # A row taken along may itself be needed by others, as in a real cascade.
+{%- if cookiecutter.auth == "users" %}
+            await _refuse_if_referenced(session, referring, found, referring.name, caller=caller)
+            await _cascade(session, referring, found, deleted_at, caller)
+{%- else %}
             await _refuse_if_referenced(session, referring, found, referring.name)
             await _cascade(session, referring, found, deleted_at)
+{%- endif %}
 
 
 async def _restore(
@@ -229,36 +266,88 @@ def _counted(table: Table) -> dict[str, Any]:
 {%- endif %}
 
 
-{% if cookiecutter.soft_delete -%}
+{% set users = cookiecutter.auth == "users" %}{% set soft = cookiecutter.soft_delete -%}
 async def _refuse_if_referenced(
     session: AsyncSession,
     table: Table,
     ids: list[Any],
     label: str,
     fix: str = "",
+{%- if soft %}
     live_only: bool = True,
-) -> None:
-{%- else -%}
-async def _refuse_if_referenced(
-    session: AsyncSession, table: Table, ids: list[Any], label: str, fix: str = ""
-) -> None:
 {%- endif %}
+{%- if users %}
+    caller: Caller | None = None,
+{%- endif %}
+) -> None:
     for key in _pointing_at(table, "RESTRICT"):
         referring = key.parent.table
-        query = select(referring.c.id, key.parent).where(key.parent.in_(ids))
-{%- if cookiecutter.soft_delete %}
+        column = key.parent.name
+        matching = [key.parent.in_(ids)]
+{%- if soft %}
         if live_only and "deleted_at" in referring.c:
-            query = query.where(referring.c.deleted_at.is_(None))
+            matching.append(referring.c.deleted_at.is_(None))
 {%- endif %}
+{%- if users %}
+        # Another user's row must look as if it did not exist: a caller who is not a
+        # superuser learns how many of theirs need the row (the refusal says so), not which.
+        owner = _owner_column(referring)
+        theirs: list[Any] | None = None
+        if caller is not None and not caller.is_superuser and owner is not None:
+            theirs = [*matching, owner != caller.id]
+            matching.append(owner == caller.id)
+{%- endif %}
+        query = select(referring.c.id, key.parent).where(*matching).order_by(referring.c.id)
         rows = (await session.exec(query.limit(SHOWN_REFERRERS))).all()
+{%- if users %}
+        needed, others = (rows[0][1], 0) if rows else (None, 0)
+        if theirs is not None:
+            counted = select(key.parent, func.count()).where(*theirs).group_by(key.parent)
+            if rows:
+                counted = counted.where(key.parent == needed)
+            found = (await session.exec(counted.limit(1))).first()
+            if found is not None:
+                needed, others = found
+        if not rows and not others:
+            continue
+        shown = ", ".join(str(referrer) for referrer, parent in rows if parent == needed)
+        by = f"{referring.name} {shown}"
+        if others:
+            rows_of = "row of another user" if others == 1 else "rows of other users"
+            by = f"{by} and {others} {rows_of}" if shown else f"{others} {referring.name} {rows_of}"
+            fix = fix or "it cannot be deleted while they need it"
+        fix = fix or f"delete them or change their {column} first"
+        what = await _named(session, table, needed, label, caller)
+        raise ConflictError(f"{what} is still referenced by {by} ({column}); {fix}")
+{%- else %}
         if rows:
             needed = rows[0][1]
             shown = ", ".join(str(referrer) for referrer, parent in rows if parent == needed)
-            fix = fix or f"delete them or change their {key.parent.name} first"
+            fix = fix or f"delete them or change their {column} first"
             raise ConflictError(
                 f"{label} {needed} is still referenced by {referring.name} {shown} "
-                f"({key.parent.name}); {fix}"
+                f"({column}); {fix}"
             )
+{%- endif %}
+{%- if users %}
+
+
+async def _named(
+    session: AsyncSession, table: Table, row_id: Any, label: str, caller: Caller | None
+) -> str:
+    """`label` and the row's id, or, for a row of another user (a cascade of a soft delete
+    reaches rows of every user), words that do not tell which."""
+    owner = _owner_column(table)
+    if caller is None or caller.is_superuser or owner is None:
+        return f"{label} {row_id}"
+    found = await session.exec(select(owner).where(table.c.id == row_id))
+    return f"{label} {row_id}" if found.first() == caller.id else f"a {label} row of another user"
+
+
+def _owner_column(table: Table) -> Any:
+    """The column naming the user who owns each row (models mark it), if the table has one."""
+    return next((column for column in table.c if column.info.get("owner")), None)
+{%- endif %}
 
 
 async def lock_tree_moves(session: AsyncSession, model: type[SQLModel]) -> None:
