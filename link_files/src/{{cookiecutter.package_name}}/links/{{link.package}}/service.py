@@ -36,9 +36,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {{ ("list_%s_of_%s" % (other.plural, this.name)) | def_line(["session: AsyncSession", this.name ~ "_id: " ~ ID, "page: %sQuery" % O] + CALLER, "tuple[list[%s], %s]" % (ITEM, AFTER)) }}
     """A page of the {{ other.plural | replace("_", " ") }} linked to this {{ this.label }}, each with its link."""
 {{ get_side(this) }}
+    # The link's column, by its table: {{ other.plural | replace("_", " ") }} may have a field of the same name.
+{{ "linked_to = col" | call_line([L ~ "." ~ this.name ~ "_id"]) }}
     statement = select({{ O }}).join({{ L }})
-    # filter_by applies to the entity joined last: the link.
-    statement = statement.filter_by({{ this.name }}_id={{ this.name }}_id)
+{{ "statement = statement.where" | call_line(["linked_to == %s_id" % this.name]) }}
 {%- if other.references %}
     statement = statement.options(*{{ other.name }}_service.EMBED)
 {%- endif %}
@@ -60,8 +61,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- endif %}
     # The links of this page's rows: one more query, whatever the page size.
     ids = [row.id for row in rows]
-{{ ("links = select(%s).where" % L) | call_line(["col(%s.%s_id).in_(ids)" % (L, other.name)]) }}
-    links = links.filter_by({{ this.name }}_id={{ this.name }}_id)
+{{ ("links = select(%s).where" % L) | call_line(["linked_to == %s_id" % this.name, "col(%s.%s_id).in_(ids)" % (L, other.name)]) }}
     found = (await session.exec(links)).all()
 {{ ("by_id: dict[%s | None, %s] =" % (ID, L)) | wrapped("link.%s_id: link for link in found" % other.name, "{}") }}
     items = []
