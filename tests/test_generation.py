@@ -17,6 +17,7 @@ from conftest import (
     OPTIONS,
     SPEC_AUTH,
     SPECS,
+    render,
     render_variant,
     run,
     tree_differences,
@@ -84,4 +85,14 @@ def test_generated_suite_passes_on_postgresql(project: Path, postgres_database: 
     env = {**os.environ, "TEST_DATABASE_URL": postgres_database}
     output = run(["pytest", "-p", "no:cacheprovider"], cwd=project, env=env)
     assert "database: postgresql+asyncpg" in output
+    assert re.search(r"\d+ passed", output) and " failed" not in output
+
+
+def test_a_link_lists_a_side_with_a_field_named_like_the_other_side(tmp_path: Path) -> None:
+    """Listing the shelves of an order joins the link table, whose order_id a shelf's own `order`
+    (a quiz) shares: the filter must name the link's column (fuzz seed 3430 answered 500)."""
+    entities = "quiz, order, shelf { label: str(20), order: quiz }"
+    project = render(tmp_path, entities=entities, many_to_many="order+shelf", auth="none")
+    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    output = run(["pytest", "-p", "no:cacheprovider", "tests/test_links_order_shelf.py"], cwd=project, env=env)
     assert re.search(r"\d+ passed", output) and " failed" not in output
